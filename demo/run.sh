@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every demo step in demo/steps in name order against the bundled sample
+# data in demo/, offline and without Docker. Each step prints what it shows
+# and fails the demo if sluice misbehaves (a step expecting findings checks
+# for exit code 1, not 0).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(cd "$(dirname "${1:-bin/sluice}")" && pwd)/$(basename "${1:-bin/sluice}")
+export SLUICE="$bin" DEMO="$here" NO_COLOR="${NO_COLOR:-}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export WORK="$work"
+for step in "$here"/steps/*.sh; do
+	echo
+	echo "=== $(basename "$step" .sh) ==="
+	bash "$step"
+done
+echo
+echo "demo: all steps done"

@@ -1,0 +1,2 @@
+# The binary and where it came from.
+"$SLUICE" version

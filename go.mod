@@ -1,0 +1,14 @@
+module github.com/sluice-dev/sluice
+
+go 1.26.8
+
+require (
+	github.com/mattn/go-isatty v0.0.24
+	github.com/spf13/cobra v1.10.2
+	github.com/spf13/pflag v1.0.9
+)
+
+require (
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	golang.org/x/sys v0.28.0 // indirect
+)

@@ -1,0 +1,159 @@
+// Package cli is the sluice command line: cobra commands, one file per
+// command, wiring flags and config into engine Options. Exit codes are decided
+// here only; engines never print or exit.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// Stdio is where a command reads and writes; tests pass buffers.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// app is the state shared by every command of one invocation.
+type app struct {
+	stdio Stdio
+	log   *slog.Logger
+
+	// global flags
+	configPath string
+	quiet      bool
+	verbose    bool
+	noProgress bool
+	noColor    bool
+}
+
+// Main runs sluice with args (without the program name) and returns the exit code.
+func Main(ctx context.Context, args []string, stdio Stdio) int {
+	a := &app{stdio: stdio}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.Err)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !errors.Is(err, errFailed) {
+		fmt.Fprintf(stdio.Err, "sluice: %v\n", err)
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sluice",
+		Short: "Container supply-chain security gate",
+		Long: `sluice checks every stage of shipping a container image: Dockerfiles,
+source trees and git history for secrets, the image's inventory (SBOM) and its
+known vulnerabilities, deployment manifests, signatures, and one policy that
+decides whether an image may be promoted.
+
+It runs without a Docker daemon and without internet access: images come from
+OCI layouts, archives or registries; advisory data from files or mirrors you
+configure.
+
+Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
+2 usage or input error.`,
+		Example: `  sluice lint Dockerfile
+  sluice version`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		DisableAutoGenTag: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
+			a.log = newLogger(a.stdio.Err, a.verbose)
+			return nil
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageErrorf("%v (see --help)", err)
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configPath, "config", ".sluice.yaml", "configuration file")
+	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only the report: no progress, no notes")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "debug logging to stderr")
+	pf.BoolVar(&a.noProgress, "no-progress", false, "never show progress, even on a terminal")
+	pf.BoolVar(&a.noColor, "no-color", false, "never colour output (NO_COLOR does the same)")
+	addCommands(root, a)
+	return root
+}
+
+// addCommands lists every command, in help order.
+func addCommands(root *cobra.Command, a *app) {
+	root.AddCommand(
+		newVersionCmd(),
+	)
+}
+
+// envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
+// --fail-on when the flag is not given on the command line.
+const envPrefix = "SLUICE_"
+
+// envFlags are the flags an environment variable may set, for every command
+// that has them.
+var envFlags = []string{"config", "format", "output", "fail-on", "db", "quiet", "no-progress", "no-color", "cache-dir", "no-cache"}
+
+// envName returns the variable that overrides a flag.
+func envName(flag string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// applyEnv sets flags from SLUICE_* variables unless given on the command line.
+func applyEnv(cmd *cobra.Command) error {
+	for _, name := range envFlags {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || f.Changed {
+			continue
+		}
+		v, ok := os.LookupEnv(envName(name))
+		if !ok {
+			continue
+		}
+		if err := f.Value.Set(v); err != nil {
+			return usageErrorf("%s=%q: %v", envName(name), v, err)
+		}
+		f.Changed = true
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// isTerminal reports whether w is an interactive terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// colorEnabled follows https://no-color.org: colour only on a terminal, and
+// never when NO_COLOR is set to anything non-empty or --no-color is given.
+func (a *app) colorEnabled(w io.Writer) bool {
+	return !a.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// flagChanged reports whether a flag was set on the command line or by env.
+func flagChanged(fs *pflag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	return f != nil && f.Changed
+}

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/atomicfile"
+	"github.com/sluice-dev/sluice/report"
+)
+
+// outputOptions are the flags every reporting command shares.
+type outputOptions struct {
+	format      string
+	output      string
+	failOn      string
+	showSecrets bool
+	formats     []string // accepted by this command
+}
+
+// addOutputFlags registers -f/--format, -o/--output and --fail-on.
+// formats lists the formats this command accepts; the first is the default.
+func addOutputFlags(cmd *cobra.Command, o *outputOptions, formats ...string) {
+	o.formats = formats
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", formats[0], "output format: "+strings.Join(formats, "|"))
+	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding is at or above SEVERITY (critical|high|medium|low|info|unknown)")
+}
+
+// failThreshold parses --fail-on; ok is false when it is not set.
+func (o *outputOptions) failThreshold() (sev finding.Severity, ok bool, err error) {
+	if o.failOn == "" {
+		return 0, false, nil
+	}
+	sev, err = finding.ParseSeverity(o.failOn)
+	if err != nil {
+		return 0, false, usageErrorf("--fail-on: %v", err)
+	}
+	return sev, true, nil
+}
+
+// validate checks the flags before any work is done, so a typo fails fast.
+func (o *outputOptions) validate() error {
+	if !slices.Contains(o.formats, o.format) {
+		return usageErrorf("--format %q: want one of %s", o.format, strings.Join(o.formats, ", "))
+	}
+	_, _, err := o.failThreshold()
+	return err
+}
+
+// emit writes a report to stdout or -o FILE (atomically).
+func (a *app) emit(cmd *cobra.Command, o *outputOptions, write func(io.Writer) error) error {
+	if o.output == "" || o.output == "-" {
+		return write(cmd.OutOrStdout())
+	}
+	return atomicfile.Write(o.output, 0o644, write)
+}
+
+// writeResult renders a result in the chosen format, decides the exit code
+// from --fail-on, and records the decision in the result.
+func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Result) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	res.Normalize()
+	sev, set, _ := o.failThreshold()
+	res.Decision.Pass = true
+	if set {
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			if f.Active() && f.Severity >= sev {
+				res.Decision.Pass = false
+				res.Decision.Reasons = append(res.Decision.Reasons,
+					fmt.Sprintf("%s %s at %s is %s (--fail-on %s)", f.Kind, f.Rule, describeLocation(f), f.Severity, sev))
+			}
+		}
+	}
+	w, err := report.New(o.format, report.Options{
+		Color:       o.output == "" && a.colorEnabled(cmd.OutOrStdout()),
+		ShowSecrets: o.showSecrets,
+	})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if err := a.emit(cmd, o, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
+		return err
+	}
+	if !res.Decision.Pass {
+		return errFailed
+	}
+	return nil
+}
+
+// describeLocation renders a finding's location for one-line messages.
+func describeLocation(f *finding.Finding) string {
+	loc := f.Location.Path
+	if loc == "" && f.Package != nil {
+		loc = f.Package.Name + "@" + f.Package.Version
+	}
+	if f.Location.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+	}
+	if loc == "" {
+		loc = "(target)"
+	}
+	return loc
+}
