@@ -10,11 +10,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/config"
 )
 
 // Stdio is where a command reads and writes; tests pass buffers.
@@ -31,6 +32,7 @@ type app struct {
 
 	// global flags
 	configPath string
+	cfg        *config.File
 	quiet      bool
 	verbose    bool
 	noProgress bool
@@ -77,14 +79,14 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 				return err
 			}
 			a.log = newLogger(a.stdio.Err, a.verbose)
-			return nil
+			return a.loadConfig(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageErrorf("%v (see --help)", err)
 	})
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.configPath, "config", ".sluice.yaml", "configuration file")
+	pf.StringVar(&a.configPath, "config", config.DefaultFile, "configuration file (need not exist unless given)")
 	pf.BoolVarP(&a.quiet, "quiet", "q", false, "print only the report: no progress, no notes")
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "debug logging to stderr")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "never show progress, even on a terminal")
@@ -98,38 +100,6 @@ func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
 		newVersionCmd(),
 	)
-}
-
-// envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
-// --fail-on when the flag is not given on the command line.
-const envPrefix = "SLUICE_"
-
-// envFlags are the flags an environment variable may set, for every command
-// that has them.
-var envFlags = []string{"config", "format", "output", "fail-on", "db", "quiet", "no-progress", "no-color", "cache-dir", "no-cache"}
-
-// envName returns the variable that overrides a flag.
-func envName(flag string) string {
-	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
-}
-
-// applyEnv sets flags from SLUICE_* variables unless given on the command line.
-func applyEnv(cmd *cobra.Command) error {
-	for _, name := range envFlags {
-		f := cmd.Flags().Lookup(name)
-		if f == nil || f.Changed {
-			continue
-		}
-		v, ok := os.LookupEnv(envName(name))
-		if !ok {
-			continue
-		}
-		if err := f.Value.Set(v); err != nil {
-			return usageErrorf("%s=%q: %v", envName(name), v, err)
-		}
-		f.Changed = true
-	}
-	return nil
 }
 
 func newLogger(w io.Writer, verbose bool) *slog.Logger {

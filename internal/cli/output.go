@@ -5,11 +5,13 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/atomicfile"
+	"github.com/sluice-dev/sluice/policy/exception"
 	"github.com/sluice-dev/sluice/report"
 )
 
@@ -19,6 +21,7 @@ type outputOptions struct {
 	output      string
 	failOn      string
 	showSecrets bool
+	exceptions  string
 	formats     []string // accepted by this command
 }
 
@@ -30,6 +33,7 @@ func addOutputFlags(cmd *cobra.Command, o *outputOptions, formats ...string) {
 	f.StringVarP(&o.format, "format", "f", formats[0], "output format: "+strings.Join(formats, "|"))
 	f.StringVarP(&o.output, "output", "o", "", "write the report to FILE (atomically) instead of stdout")
 	f.StringVar(&o.failOn, "fail-on", "", "exit 1 when a finding is at or above SEVERITY (critical|high|medium|low|info|unknown)")
+	f.StringVar(&o.exceptions, "exceptions", exception.DefaultFile, "exceptions ledger: accepted findings with reason, owner and expiry")
 }
 
 // failThreshold parses --fail-on; ok is false when it is not set.
@@ -68,6 +72,11 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 		return err
 	}
 	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	ledger, err := exception.Load(o.exceptions, !flagChanged(cmd.Flags(), "exceptions"))
+	if err != nil {
+		return err
+	}
+	ledger.Apply(&res, time.Now())
 	res.Normalize()
 	sev, set, _ := o.failThreshold()
 	res.Decision.Pass = true
@@ -91,6 +100,9 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	if err := a.emit(cmd, o, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
 		return err
 	}
+	if o.format != "table" || o.output != "" {
+		a.printNotes(res.Notes)
+	}
 	if !res.Decision.Pass {
 		return errFailed
 	}
@@ -110,4 +122,15 @@ func describeLocation(f *finding.Finding) string {
 		loc = "(target)"
 	}
 	return loc
+}
+
+// printNotes shows notes about the run on stderr when the report itself does
+// not (machine formats, or a table written to a file). -q keeps only errors.
+func (a *app) printNotes(notes []finding.Note) {
+	for _, n := range notes {
+		if a.quiet && n.Level != finding.NoteError {
+			continue
+		}
+		fmt.Fprintf(a.stdio.Err, "sluice: %s: %s\n", n.Level, n.Message)
+	}
 }

@@ -1,0 +1,97 @@
+// Package config loads .sluice.yaml strictly: an unknown key is an error that
+// names the file and line, so a typo never silently turns a check off. The raw
+// file maps onto engine Options in internal/cli; precedence is command-line
+// flag, then SLUICE_* environment variable, then this file, then the default.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/safeio"
+)
+
+// DefaultFile is read when --config is not given; it need not exist.
+const DefaultFile = ".sluice.yaml"
+
+// CurrentVersion is the config schema version this binary writes and reads.
+const CurrentVersion = 1
+
+// File is the raw .sluice.yaml. Every key is documented in docs/config.md.
+type File struct {
+	// Version of the config schema; 0 or 1.
+	Version int `yaml:"version"`
+	// FailOn is the default --fail-on for every command.
+	FailOn string `yaml:"fail_on"`
+	// DB is the advisory database path (--db).
+	DB string `yaml:"db"`
+	// CacheDir holds per-layer analysis results (--cache-dir).
+	CacheDir string `yaml:"cache_dir"`
+	// Exceptions is the exceptions ledger (default .sluiceignore).
+	Exceptions string `yaml:"exceptions"`
+	// AllowedRegistries is the one list of registries images may come from,
+	// shared by lint (base images), config (workload images) and audit.
+	AllowedRegistries []string `yaml:"allowed_registries"`
+	// RequiredLabels are OCI labels an image must carry.
+	RequiredLabels []string `yaml:"required_labels"`
+
+	// Path is the file it was read from; empty when no file was found.
+	Path string `yaml:"-"`
+}
+
+// Load reads path. When optional is true a missing file gives the zero File.
+func Load(path string, optional bool) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if optional && errors.Is(err, os.ErrNotExist) {
+			return &File{}, nil
+		}
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	defer f.Close()
+	cfg, err := Parse(path, f)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Parse reads a config from r; name is used in errors.
+func Parse(name string, r io.Reader) (*File, error) {
+	data, err := safeio.ReadAll(r, safeio.MaxConfigFile, "config file size")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	cfg := &File{Path: name}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return cfg, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
+
+func (c *File) validate() error {
+	if c.Version < 0 || c.Version > CurrentVersion {
+		return fmt.Errorf("version %d is newer than this sluice understands (%d): upgrade sluice", c.Version, CurrentVersion)
+	}
+	if c.FailOn != "" {
+		if _, err := finding.ParseSeverity(c.FailOn); err != nil {
+			return fmt.Errorf("fail_on: %w", err)
+		}
+	}
+	return nil
+}

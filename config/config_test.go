@@ -1,0 +1,66 @@
+package config
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestParse(t *testing.T) {
+	in := `version: 1
+fail_on: high
+db: /var/cache/sluice/db/sluice.db
+exceptions: security/accepted.yaml
+allowed_registries: [registry.example.com, ghcr.io/acme]
+required_labels:
+  - org.opencontainers.image.source
+`
+	got, err := Parse(".sluice.yaml", strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &File{
+		Version: 1, FailOn: "high", DB: "/var/cache/sluice/db/sluice.db", Exceptions: "security/accepted.yaml",
+		AllowedRegistries: []string{"registry.example.com", "ghcr.io/acme"},
+		RequiredLabels:    []string{"org.opencontainers.image.source"},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(File{}, "Path")); diff != "" {
+		t.Errorf("Parse (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"unknown key names its line", "version: 1\nfail_onn: high\n", "line 2: field fail_onn not found"},
+		{"bad severity", "fail_on: severe\n", "fail_on: unknown severity"},
+		{"future version", "version: 9\n", "upgrade sluice"},
+		{"wrong type", "allowed_registries: 3\n", "line 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("cfg.yaml", strings.NewReader(tt.in))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "cfg.yaml: ") {
+				t.Fatalf("err = %v, want cfg.yaml: ... %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadOptional(t *testing.T) {
+	if _, err := Load(t.TempDir()+"/.sluice.yaml", true); err != nil {
+		t.Fatalf("optional missing config: %v", err)
+	}
+	if _, err := Load(t.TempDir()+"/.sluice.yaml", false); err == nil {
+		t.Fatal("a config named with --config must exist")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("version: 1\nfail_on: high\n"))
+	f.Add([]byte("allowed_registries: [a, b]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		Parse("fuzz", strings.NewReader(string(data)))
+	})
+}

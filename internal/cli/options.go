@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/config"
+)
+
+// option is one row of the option table: how a setting can be given. The
+// first source that sets it wins: command-line flag, then the SLUICE_*
+// environment variable, then the .sluice.yaml key, then the flag default.
+type option struct {
+	flag string
+	// key is the .sluice.yaml key, empty when the setting has none.
+	key string
+	// fromConfig reads the key's value; "" means unset.
+	fromConfig func(*config.File) string
+}
+
+// options is the option table (docs/config.md renders it). Flags that a
+// command lacks are skipped for that command.
+var options = []option{
+	{flag: "config"},
+	{flag: "quiet"},
+	{flag: "no-progress"},
+	{flag: "no-color"},
+	{flag: "format"},
+	{flag: "output"},
+	{flag: "no-cache"},
+	{flag: "fail-on", key: "fail_on", fromConfig: func(c *config.File) string { return c.FailOn }},
+	{flag: "db", key: "db", fromConfig: func(c *config.File) string { return c.DB }},
+	{flag: "cache-dir", key: "cache_dir", fromConfig: func(c *config.File) string { return c.CacheDir }},
+	{flag: "exceptions", key: "exceptions", fromConfig: func(c *config.File) string { return c.Exceptions }},
+}
+
+// envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
+// --fail-on when the flag is not given on the command line.
+const envPrefix = "SLUICE_"
+
+// envName returns the variable that overrides a flag.
+func envName(flag string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// applyEnv sets flags from SLUICE_* variables unless given on the command line.
+func applyEnv(cmd *cobra.Command) error {
+	for _, o := range options {
+		f := cmd.Flags().Lookup(o.flag)
+		if f == nil || f.Changed {
+			continue
+		}
+		v, ok := os.LookupEnv(envName(o.flag))
+		if !ok {
+			continue
+		}
+		if err := f.Value.Set(v); err != nil {
+			return usageErrorf("%s=%q: %v", envName(o.flag), v, err)
+		}
+		f.Changed = true
+	}
+	return nil
+}
+
+// loadConfig reads the config file (required only when named explicitly) and
+// fills flags that neither the command line nor the environment set.
+func (a *app) loadConfig(cmd *cobra.Command) error {
+	cfg, err := config.Load(a.configPath, !flagChanged(cmd.Flags(), "config"))
+	if err != nil {
+		return err
+	}
+	a.cfg = cfg
+	for _, o := range options {
+		if o.fromConfig == nil {
+			continue
+		}
+		f := cmd.Flags().Lookup(o.flag)
+		v := o.fromConfig(cfg)
+		if f == nil || f.Changed || v == "" {
+			continue
+		}
+		if err := f.Value.Set(v); err != nil {
+			return usageErrorf("%s: %s: %v", cfg.Path, o.key, err)
+		}
+	}
+	return nil
+}
