@@ -12,13 +12,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/glob"
 	"github.com/sluice-dev/sluice/internal/safeio"
 )
 
@@ -48,9 +48,9 @@ type Entry struct {
 	Line int `yaml:"-"`
 
 	expires  time.Time // end of the Expires day; zero when none
-	paths    []*regexp.Regexp
-	targets  []*regexp.Regexp
-	packages []*regexp.Regexp
+	paths    []*glob.Pattern
+	targets  []*glob.Pattern
+	packages []*glob.Pattern
 }
 
 // Ledger is a loaded exceptions file.
@@ -146,13 +146,13 @@ func (e *Entry) compile() error {
 		e.expires = d.AddDate(0, 0, 1) // the whole day is still valid
 	}
 	var err error
-	if e.paths, err = compileGlobs(e.Paths); err != nil {
+	if e.paths, err = glob.CompileAll(e.Paths); err != nil {
 		return fmt.Errorf("exception %s: paths: %w", e.ID, err)
 	}
-	if e.targets, err = compileGlobs(e.Targets); err != nil {
+	if e.targets, err = glob.CompileAll(e.Targets); err != nil {
 		return fmt.Errorf("exception %s: targets: %w", e.ID, err)
 	}
-	if e.packages, err = compileGlobs(e.Packages); err != nil {
+	if e.packages, err = glob.CompileAll(e.Packages); err != nil {
 		return fmt.Errorf("exception %s: packages: %w", e.ID, err)
 	}
 	return nil
@@ -168,14 +168,14 @@ func (e *Entry) matches(f *finding.Finding, target string) bool {
 	if !strings.EqualFold(e.ID, f.Rule) && !containsFold(f.Aliases, e.ID) {
 		return false
 	}
-	if len(e.paths) > 0 && !anyMatch(e.paths, f.Location.Path) {
+	if len(e.paths) > 0 && !glob.Any(e.paths, f.Location.Path) {
 		return false
 	}
-	if len(e.targets) > 0 && !anyMatch(e.targets, target) {
+	if len(e.targets) > 0 && !glob.Any(e.targets, target) {
 		return false
 	}
 	if len(e.packages) > 0 {
-		if f.Package == nil || !(anyMatch(e.packages, f.Package.Name) || anyMatch(e.packages, f.Package.PURL)) {
+		if f.Package == nil || !(glob.Any(e.packages, f.Package.Name) || glob.Any(e.packages, f.Package.PURL)) {
 			return false
 		}
 	}
@@ -253,70 +253,4 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func anyMatch(res []*regexp.Regexp, s string) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
-			return true
-		}
-	}
-	return false
-}
-
-func compileGlobs(globs []string) ([]*regexp.Regexp, error) {
-	out := make([]*regexp.Regexp, 0, len(globs))
-	for _, g := range globs {
-		re, err := compileGlob(g)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, re)
-	}
-	return out, nil
-}
-
-// compileGlob turns a glob into an anchored regexp: "*" and "?" stay within
-// a path segment, "**" crosses segments, "[...]" is a character class.
-func compileGlob(g string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("^")
-	for i := 0; i < len(g); i++ {
-		c := g[i]
-		switch c {
-		case '*':
-			if i+1 < len(g) && g[i+1] == '*' {
-				i++
-				if i+1 < len(g) && g[i+1] == '/' {
-					i++
-					b.WriteString("(?:.*/)?")
-				} else {
-					b.WriteString(".*")
-				}
-			} else {
-				b.WriteString("[^/]*")
-			}
-		case '?':
-			b.WriteString("[^/]")
-		case '[':
-			end := strings.IndexByte(g[i:], ']')
-			if end < 0 {
-				return nil, fmt.Errorf("glob %q: unclosed [", g)
-			}
-			class := g[i+1 : i+end]
-			if strings.HasPrefix(class, "!") {
-				class = "^" + class[1:]
-			}
-			b.WriteString("[" + class + "]")
-			i += end
-		default:
-			b.WriteString(regexp.QuoteMeta(string(c)))
-		}
-	}
-	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, fmt.Errorf("glob %q: %w", g, err)
-	}
-	return re, nil
 }

@@ -122,32 +122,6 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestGlob(t *testing.T) {
-	tests := []struct {
-		glob, s string
-		want    bool
-	}{
-		{"build/**", "build/a/b/Dockerfile", true},
-		{"**/Dockerfile", "Dockerfile", true},
-		{"**/Dockerfile", "a/b/Dockerfile", true},
-		{"docs/*.md", "docs/a/b.md", false},
-		{"libssl*", "libssl3", true},
-		{"pkg:deb/*", "pkg:deb/debian/x", false},
-		{"pkg:deb/**", "pkg:deb/debian/x", true},
-		{"v1.?", "v1.2", true},
-		{"[!a]x", "bx", true},
-	}
-	for _, tt := range tests {
-		re, err := compileGlob(tt.glob)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := re.MatchString(tt.s); got != tt.want {
-			t.Errorf("glob %q on %q = %v, want %v", tt.glob, tt.s, got, tt.want)
-		}
-	}
-}
-
 func TestLoadMissingOptional(t *testing.T) {
 	l, err := Load(t.TempDir()+"/none", true)
 	if err != nil || len(l.Entries) != 0 {
