@@ -18,7 +18,7 @@ var layers = map[string]int{
 	"finding": 0, "version": 0, "progress": 0, "internal/safeio": 0, "internal/atomicfile": 0, "internal/glob": 0,
 
 	"inventory": 1, "image": 1, "dockerfile": 1, "dockerfile/": 1, "manifest": 1, "manifest/": 1,
-	"vulndb": 1, "vulndb/": 1, "policy/exception": 1,
+	"vulndb": 1, "vulndb/": 1, "policy/exception": 1, "commitsig": 1,
 
 	"source": 2, "sbom": 2, "report": 2, "sign": 2, "policy": 2,
 
