@@ -5,17 +5,14 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/safeio"
+	"github.com/sluice-dev/sluice/internal/strictyaml"
 )
 
 // DefaultFile is read when --config is not given; it need not exist.
@@ -70,13 +67,8 @@ func Parse(name string, r io.Reader) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	cfg := &File{Path: name}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return cfg, nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil {
-		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := strictyaml.Decode(name, data, cfg); err != nil {
+		return nil, err
 	}
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

@@ -41,11 +41,17 @@ func (o *outputOptions) failThreshold() (sev finding.Severity, ok bool, err erro
 	if o.failOn == "" {
 		return 0, false, nil
 	}
-	sev, err = finding.ParseSeverity(o.failOn)
+	sev, err = parseSeverityFlag("--fail-on", o.failOn)
+	return sev, err == nil, err
+}
+
+// parseSeverityFlag parses a severity given to a flag, as a usage error.
+func parseSeverityFlag(flag, v string) (finding.Severity, error) {
+	sev, err := finding.ParseSeverity(v)
 	if err != nil {
-		return 0, false, usageErrorf("--fail-on: %v", err)
+		return 0, usageErrorf("%s: %v", flag, err)
 	}
-	return sev, true, nil
+	return sev, nil
 }
 
 // validate checks the flags before any work is done, so a typo fails fast.

@@ -20,6 +20,7 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/glob"
 	"github.com/sluice-dev/sluice/internal/safeio"
+	"github.com/sluice-dev/sluice/internal/strictyaml"
 )
 
 // DefaultFile is the ledger read when none is named.
@@ -84,14 +85,9 @@ func Parse(name string, r io.Reader) (*Ledger, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	l := &Ledger{File: name}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return l, nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var ff fileFormat
-	if err := dec.Decode(&ff); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, cleanYAMLError(err))
+	if err := strictyaml.Decode(name, data, &ff); err != nil {
+		return nil, err
 	}
 	if len(ff.Exceptions) > maxEntries {
 		return nil, fmt.Errorf("%s: %d exceptions exceed the limit of %d", name, len(ff.Exceptions), maxEntries)
@@ -99,8 +95,8 @@ func Parse(name string, r io.Reader) (*Ledger, error) {
 	for i := range ff.Exceptions {
 		node := &ff.Exceptions[i]
 		var e Entry
-		if err := decodeStrict(node, &e); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, cleanYAMLError(err))
+		if err := decodeStrict(name, node, &e); err != nil {
+			return nil, err
 		}
 		e.Line = node.Line
 		if err := e.compile(); err != nil {
@@ -111,24 +107,20 @@ func Parse(name string, r io.Reader) (*Ledger, error) {
 	return l, nil
 }
 
-// decodeStrict decodes one node rejecting unknown keys, which Node.Decode
-// alone does not do.
-func decodeStrict(n *yaml.Node, v any) error {
+// decodeStrict decodes one entry rejecting unknown keys, which Node.Decode
+// alone does not do: the node is re-encoded and decoded strictly, and line
+// numbers are shifted back to the file's.
+func decodeStrict(name string, n *yaml.Node, v any) error {
 	out, err := yaml.Marshal(n)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s:%d: %w", name, n.Line, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(out))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		// Line numbers from the re-encoded node are relative to it.
-		return fmt.Errorf("exception at line %d: %w", n.Line, err)
+		return strictyaml.Wrap(name, n.Line-1, err)
 	}
 	return nil
-}
-
-func cleanYAMLError(err error) error {
-	return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
 func (e *Entry) compile() error {

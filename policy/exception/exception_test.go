@@ -104,8 +104,8 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"unknown key", "exceptions:\n  - id: X\n    reason: r\n    ownr: me\n", "field ownr not found"},
-		{"unknown top-level key", "exception:\n  - id: X\n", "line 1"},
+		{"unknown key", "exceptions:\n  - id: X\n    reason: r\n    ownr: me\n", `x.yaml:4: unknown key "ownr"`},
+		{"unknown top-level key", "exception:\n  - id: X\n", `x.yaml:1: unknown key "exception"`},
 		{"no reason", "exceptions:\n  - id: X\n", "has no reason"},
 		{"no id", "exceptions:\n  - reason: r\n", "has no id"},
 		{"bad date", "exceptions:\n  - id: X\n    reason: r\n    expires: 31/12/2026\n", "not a date"},
