@@ -15,7 +15,7 @@ const module = "github.com/sluice-dev/sluice"
 // cataloger child importing its parent). A key ending in "/" matches every
 // package below that path; an exact key wins over a prefix.
 var layers = map[string]int{
-	"finding": 0, "version": 0, "progress": 0, "internal/safeio": 0, "internal/atomicfile": 0, "internal/glob": 0, "internal/strictyaml": 0,
+	"finding": 0, "version": 0, "progress": 0, "internal/safeio": 0, "internal/atomicfile": 0, "internal/glob": 0, "internal/strictyaml": 0, "internal/netguard": 0,
 
 	"inventory": 1, "image": 1, "dockerfile": 1, "dockerfile/": 1, "manifest": 1, "manifest/": 1,
 	"vulndb": 1, "vulndb/": 1, "policy/exception": 1, "commitsig": 1,

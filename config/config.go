@@ -36,6 +36,8 @@ type File struct {
 	// AllowedRegistries is the one list of registries images may come from,
 	// shared by lint (base images), config (workload images) and audit.
 	AllowedRegistries []string `yaml:"allowed_registries"`
+	// Offline refuses every non-loopback network connection (--offline).
+	Offline bool `yaml:"offline"`
 	// RequiredLabels are OCI labels an image must carry.
 	RequiredLabels []string `yaml:"required_labels"`
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 
 	"github.com/mattn/go-isatty"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/config"
+	"github.com/sluice-dev/sluice/internal/netguard"
 )
 
 // Stdio is where a command reads and writes; tests pass buffers.
@@ -37,6 +39,7 @@ type app struct {
 	verbose    bool
 	noProgress bool
 	noColor    bool
+	offline    bool
 }
 
 // Main runs sluice with args (without the program name) and returns the exit code.
@@ -79,7 +82,14 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 				return err
 			}
 			a.log = newLogger(a.stdio.Err, a.verbose)
-			return a.loadConfig(cmd)
+			if err := a.loadConfig(cmd); err != nil {
+				return err
+			}
+			if a.offline {
+				// Anything that falls back to the default transport is guarded too.
+				http.DefaultTransport = netguard.Transport("sluice", true)
+			}
+			return nil
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
@@ -91,6 +101,7 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 	pf.BoolVarP(&a.verbose, "verbose", "v", false, "debug logging to stderr")
 	pf.BoolVar(&a.noProgress, "no-progress", false, "never show progress, even on a terminal")
 	pf.BoolVar(&a.noColor, "no-color", false, "never colour output (NO_COLOR does the same)")
+	pf.BoolVar(&a.offline, "offline", false, "refuse every network connection except to loopback (local registries and mirrors)")
 	addCommands(root, a)
 	return root
 }
@@ -128,4 +139,10 @@ func (a *app) colorEnabled(w io.Writer) bool {
 func flagChanged(fs *pflag.FlagSet, name string) bool {
 	f := fs.Lookup(name)
 	return f != nil && f.Changed
+}
+
+// transport is the HTTP transport for one component (registry, db update);
+// with --offline it dials loopback only and names the component in refusals.
+func (a *app) transport(who string) http.RoundTripper {
+	return netguard.Transport(who, a.offline)
 }

@@ -30,6 +30,7 @@ var options = []option{
 	{flag: "format"},
 	{flag: "output"},
 	{flag: "no-cache"},
+	{flag: "offline", key: "offline", fromConfig: func(c *config.File) string { return boolString(c.Offline) }},
 	{flag: "fail-on", key: "fail_on", fromConfig: func(c *config.File) string { return c.FailOn }},
 	{flag: "db", key: "db", fromConfig: func(c *config.File) string { return c.DB }},
 	{flag: "cache-dir", key: "cache_dir", fromConfig: func(c *config.File) string { return c.CacheDir }},
@@ -86,4 +87,13 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		}
 	}
 	return nil
+}
+
+// boolString renders a config bool for a flag; false means unset, so a config
+// file cannot turn off what the command line turned on.
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }
