@@ -36,7 +36,7 @@ var layers = map[string]int{
 
 	"internal/cli": 9, "internal/testutil": 9,
 
-	"cmd/sluice": 10,
+	"cmd/sluice": 10, "demo/": 10,
 }
 
 // frontEndOnly are modules that only the CLI may import: engines stay

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The demo service's entrypoint.
+exec node /app/server.js "$@"
