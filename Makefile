@@ -6,7 +6,7 @@ BIN := bin/sluice
 .PHONY: build test demo fuzz-short ci clean
 
 build:
-	$(GO) build -o $(BIN) ./cmd/sluice
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/sluice
 
 # The test command of README.md.
 test:
