@@ -100,4 +100,3 @@ func checkDepth(b []byte, max int) error {
 	}
 	return nil
 }
-
