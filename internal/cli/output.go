@@ -64,14 +64,24 @@ func (a *app) emit(cmd *cobra.Command, o *outputOptions, write func(io.Writer) e
 // writeResult renders a result in the chosen format, decides the exit code
 // from --fail-on, and records the decision in the result.
 func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Result) error {
+	return a.render(cmd, o, res, false)
+}
+
+// render writes res. The decision is made afresh from --fail-on; without
+// the flag, keepDecision keeps the one res carries (a converted report shows
+// the verdict it was saved with) and otherwise the run passes.
+func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, keepDecision bool) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	if res.Tool.Name == "" {
+		res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	}
 	res.Normalize()
 	sev, set, _ := o.failThreshold()
-	res.Decision.Pass = true
-	if set {
+	switch {
+	case set:
+		res.Decision = finding.Decision{Pass: true, Reasons: []string{}}
 		for i := range res.Findings {
 			f := &res.Findings[i]
 			if f.Active() && f.Severity >= sev {
@@ -80,10 +90,17 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 					fmt.Sprintf("%s %s at %s is %s (--fail-on %s)", f.Kind, f.Rule, describeLocation(f), f.Severity, sev))
 			}
 		}
+	case !keepDecision:
+		res.Decision = finding.Decision{Pass: true, Reasons: []string{}}
 	}
 	w, err := report.New(o.format, report.Options{
 		Color:       o.output == "" && a.colorEnabled(cmd.OutOrStdout()),
 		ShowSecrets: o.showSecrets,
+		Notify: func(n finding.Note) {
+			if !a.quiet {
+				fmt.Fprintf(a.stdio.Err, "sluice: %s: %s\n", n.Level, n.Message)
+			}
+		},
 	})
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -91,7 +108,7 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	if err := a.emit(cmd, o, func(out io.Writer) error { return w.Write(out, res) }); err != nil {
 		return err
 	}
-	if !res.Decision.Pass {
+	if set && !res.Decision.Pass {
 		return errFailed
 	}
 	return nil
