@@ -108,4 +108,3 @@ func readReport(cmd *cobra.Command, path string) (res finding.Result, err error)
 	}
 	return res, nil
 }
-
