@@ -402,4 +402,3 @@ func toolString(t finding.Tool) string {
 	}
 	return t.Name + "-" + t.Version
 }
-
