@@ -74,7 +74,7 @@ func fromPURL(p *inventory.Package, purl string) (distro *inventory.Distro) {
 		p.Source = &inventory.SourcePackage{Name: name, Version: ver}
 	}
 	if d := q["distro"]; d != "" && (typ == "deb" || typ == "rpm" || typ == "apk") {
-		return parseDistroQualifier(d)
+		return parseDistroQualifier(d, u.Namespace)
 	}
 	return nil
 }
@@ -104,9 +104,13 @@ func distroEcosystem(ns string) string {
 }
 
 // parseDistroQualifier reads "debian-12", "alpine-3.18.4" or
-// "opensuse-leap-15.5": the ID is everything before the last "-" that is
-// followed by a digit.
-func parseDistroQualifier(s string) *inventory.Distro {
+// "opensuse-leap-15.5" (syft): the ID is everything before the last "-"
+// that is followed by a digit. A bare version ("3.19.1", as trivy writes
+// for apk) takes the ID from the purl namespace.
+func parseDistroQualifier(s, namespace string) *inventory.Distro {
+	if s[0] >= '0' && s[0] <= '9' {
+		return &inventory.Distro{ID: strings.ToLower(namespace), VersionID: s}
+	}
 	for i := len(s) - 1; i > 0; i-- {
 		if s[i] == '-' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
 			return &inventory.Distro{ID: s[:i], VersionID: s[i+1:]}

@@ -271,7 +271,7 @@ func (pr *propReader) add(name, value string) {
 			p.Cataloger = value
 		}
 	case "aquasecurity:trivy:FilePath", "FilePath":
-		pr.trivyPath = value
+		pr.trivyPath = strings.TrimPrefix(value, "/")
 	case "aquasecurity:trivy:LayerDiffID", "LayerDiffID":
 		pr.trivyDiff = value
 	default:
@@ -290,7 +290,8 @@ func (pr *propReader) add(name, value string) {
 			}
 			switch field {
 			case "path":
-				pr.loc(i).Path = value
+				// syft writes absolute in-image paths; ours are root-relative.
+				pr.loc(i).Path = strings.TrimPrefix(value, "/")
 			case "layer:diffID", "layerID":
 				pr.loc(i).Layer = value
 			case "layer:index":

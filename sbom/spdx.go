@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/package-url/packageurl-go"
 	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx/v2/common"
 	spdx "github.com/spdx/tools-golang/spdx/v2/v2_3"
@@ -220,10 +221,13 @@ func decodeSPDX(b []byte) (Document, error) {
 				doc.Inventory.Distro = d
 			}
 			continue
-		case purl == "" && (described[sp.PackageSPDXIdentifier] || sp.PrimaryPackagePurpose == "CONTAINER"):
+		case sp.PrimaryPackagePurpose == "CONTAINER" || strings.HasPrefix(purl, "pkg:oci/") ||
+			purl == "" && described[sp.PackageSPDXIdentifier]:
 			doc.Target = finding.Target{Name: sp.PackageName, Kind: spdxTargetKind(sp.PrimaryPackagePurpose)}
 			if strings.HasPrefix(sp.PackageVersion, "sha256:") {
 				doc.Target.Digest = sp.PackageVersion
+			} else if u, err := packageurl.FromString(purl); err == nil && strings.HasPrefix(u.Version, "sha256:") {
+				doc.Target.Digest = u.Version // trivy: pkg:oci/alpine@sha256:...
 			}
 			lr := layerReader{}
 			for _, kv := range annotations(sp.Annotations) {
