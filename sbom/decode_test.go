@@ -150,7 +150,9 @@ func TestDecodeErrors(t *testing.T) {
 
 // FuzzDecodeCycloneDX and FuzzDecodeSPDX feed arbitrary bytes to the
 // decoders (bounded to 1 MiB): no panic, and whatever decodes re-encodes.
-func FuzzDecodeCycloneDX(f *testing.F) { fuzzDecode(f, CycloneDX, "syft-debian.cdx.json", "trivy-alpine.cdx.json") }
+func FuzzDecodeCycloneDX(f *testing.F) {
+	fuzzDecode(f, CycloneDX, "syft-debian.cdx.json", "trivy-alpine.cdx.json")
+}
 
 func FuzzDecodeSPDX(f *testing.F) { fuzzDecode(f, SPDX, "trivy-alpine.spdx.json") }
 
