@@ -80,7 +80,10 @@ func encodeSPDX(w io.Writer, doc Document) error {
 			PackageDescription: d.Name, PackageDownloadLocation: noAssertion,
 			FilesAnalyzed: false, IsFilesAnalyzedTagPresent: true,
 			PackageLicenseConcluded: noAssertion, PackageLicenseDeclared: noAssertion, PackageCopyrightText: noAssertion,
-			PrimaryPackagePurpose: "OPERATING-SYSTEM",
+			// The SPDX 2.3 JSON schema spells it with "_" (the spec's
+			// tag-value form, which syft and trivy also write in JSON, uses
+			// "-"); Decode accepts both.
+			PrimaryPackagePurpose: "OPERATING_SYSTEM",
 		}
 		if d.Codename != "" {
 			p.Annotations = annotate([][2]string{{"sluice:distro:codename", d.Codename}})
@@ -210,7 +213,7 @@ func decodeSPDX(b []byte) (Document, error) {
 			}
 		}
 		switch {
-		case sp.PrimaryPackagePurpose == "OPERATING-SYSTEM":
+		case sp.PrimaryPackagePurpose == "OPERATING_SYSTEM" || sp.PrimaryPackagePurpose == "OPERATING-SYSTEM":
 			if doc.Inventory.Distro == nil {
 				d := &inventory.Distro{ID: strings.ToLower(sp.PackageName), VersionID: sp.PackageVersion, Name: sp.PackageDescription}
 				for _, kv := range annotations(sp.Annotations) {
