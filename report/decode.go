@@ -36,7 +36,7 @@ func decode(r io.Reader, name string, max int64) (finding.Result, error) {
 		Schema *string `json:"schema"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return res, fmt.Errorf("read report %s: not a sluice JSON report: %v", name, jsonErr(b, err))
+		return res, fmt.Errorf("read report %s: not valid JSON: %v", name, jsonErr(b, err))
 	}
 	switch {
 	case head.Schema == nil:

@@ -20,7 +20,7 @@ func TestDecode(t *testing.T) {
 		name, in, wantErr string
 	}{
 		{"minimal", `{"schema":"sluice.report/v1","findings":[]}`, ""},
-		{"not json", `{"schema":`, "not a sluice JSON report"},
+		{"not json", `{"schema":`, "not valid JSON"},
 		{"syntax error line", "{\n\"schema\": \"sluice.report/v1\",\n\"findings\": [}\n", "line 3"},
 		{"no schema", `{"findings":[]}`, `no "schema" field`},
 		{"other schema", `{"schema":"sluice.report/v2"}`, `schema "sluice.report/v2" is not supported`},
