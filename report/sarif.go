@@ -197,7 +197,9 @@ func (sw sarifWriter) Write(w io.Writer, r finding.Result) error {
 		if err := enc.Encode(log); err != nil {
 			return fmt.Errorf("encode sarif: %w", err)
 		}
-		if keep > 0 && limits.GzipedBytes > 0 && gzipSize(buf.Bytes()) > limits.GzipedBytes {
+		// JSON always compresses, so only output larger than the limit
+		// can be over it once gzipped.
+		if keep > 0 && limits.GzipedBytes > 0 && int64(buf.Len()) > limits.GzipedBytes && gzipSize(buf.Bytes()) > limits.GzipedBytes {
 			// Halving converges in a few rounds even for huge results.
 			keep /= 2
 			continue

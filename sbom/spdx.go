@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -164,7 +165,18 @@ func spdxLicense(ls []string) string {
 }
 
 func decodeSPDX(b []byte) (Document, error) {
-	sd, err := spdxjson.Read(bytes.NewReader(b))
+	// SPDX 2.3 decodes straight into the model; older versions go through
+	// tools-golang's reader, which converts them (and parses twice).
+	sd := &spdx.Document{}
+	var err error
+	var head struct {
+		SPDXVersion string `json:"spdxVersion"`
+	}
+	if json.Unmarshal(b, &head) == nil && head.SPDXVersion == spdx.Version {
+		err = json.Unmarshal(b, sd)
+	} else {
+		sd, err = spdxjson.Read(bytes.NewReader(b))
+	}
 	if err != nil {
 		return Document{}, err
 	}
