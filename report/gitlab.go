@@ -241,11 +241,16 @@ func (gw gitlabWriter) Write(w io.Writer, r finding.Result) error {
 	notes := r.Notes
 	for _, t := range []glType{glContainerScanning, glDependencyScanning, glSecretDetection, glSAST} {
 		if n := left[t]; n > 0 {
-			note := finding.Note{Level: finding.NoteWarning, Message: fmt.Sprintf(
+			note := finding.Note{Level: finding.NoteInfo, Message: fmt.Sprintf(
 				"GitLab %s report leaves out %s of type %s: write them with -f gitlab-%s",
 				glTypeNames[typ], plural(n, "finding"), glTypeNames[t], strings.ReplaceAll(glTypeNames[t], "_", "-"))}
+			// Asking for one type by name is a choice; only the automatic
+			// pick warns about what it left out.
+			if gw.report == glAuto {
+				note.Level = finding.NoteWarning
+				gw.opts.notify(note)
+			}
 			notes = append(notes, note)
-			gw.opts.notify(note)
 		}
 	}
 	for _, n := range notes {

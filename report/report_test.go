@@ -268,8 +268,11 @@ func TestGitLabTypes(t *testing.T) {
 			if diff := cmp.Diff(tt.wantIDs, got); diff != "" {
 				t.Errorf("vulnerabilities (-want +got):\n%s", diff)
 			}
-			if len(notes) == 0 {
+			if tt.format == "gitlab" && len(notes) == 0 {
 				t.Errorf("no note about the findings of other types left out")
+			}
+			if tt.format != "gitlab" && len(notes) != 0 {
+				t.Errorf("explicit format %s notified %v", tt.format, notes)
 			}
 		})
 	}
