@@ -146,9 +146,9 @@ var mdEscaper = strings.NewReplacer(
 	"`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]",
 )
 
-func mdText(s string) string { return mdEscaper.Replace(s) }
+func mdText(s string) string { return mdEscaper.Replace(cell(s)) }
 
 // mdCode keeps text inside a code span intact but unable to end it.
 func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "\n", " ", "\r", " ", "|", "\\|").Replace(s)
+	return strings.NewReplacer("`", "'", "|", "\\|").Replace(cell(s))
 }

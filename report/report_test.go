@@ -442,3 +442,22 @@ func TestUnknownFormat(t *testing.T) {
 		t.Errorf("New(xml) error = %v, want one listing the formats", err)
 	}
 }
+
+// TestHostileText checks text from scanned files cannot drive a terminal,
+// break a Markdown table or inject HTML into a comment.
+func TestHostileText(t *testing.T) {
+	r := finding.Result{Findings: []finding.Finding{{
+		Kind: finding.KindLint, Rule: "DL3000", Severity: finding.SeverityHigh,
+		Title:    "x | <img src=x onerror=alert(1)>",
+		Message:  "\x1b[2J\x1b]0;pwned\x07evil\ttab\nnewline",
+		Location: finding.Location{Path: "a|b\x1b[31m.txt", Line: 2},
+	}}}
+	table := string(render(t, "table", Options{}, r))
+	if strings.ContainsAny(table, "\x1b\x07") {
+		t.Errorf("table passes control characters through:\n%q", table)
+	}
+	md := string(render(t, "markdown", Options{}, r))
+	if strings.Contains(md, "<img") || strings.Contains(md, "a|b") || strings.ContainsAny(md, "\x1b\x07") {
+		t.Errorf("markdown passes markup through:\n%s", md)
+	}
+}
