@@ -70,6 +70,22 @@ func encodeCycloneDX(w io.Writer, doc Document) error {
 		if props := toCDXProps(packageProps(p)); len(props) > 0 {
 			c.Properties = &props
 		}
+		// The standard place for where a component was found (1.5+), for
+		// tools that do not read sluice's properties.
+		var occ []cdx.EvidenceOccurrence
+		for _, l := range p.Locations {
+			if l.Path == "" {
+				continue
+			}
+			o := cdx.EvidenceOccurrence{Location: l.Path}
+			if l.Layer != "" {
+				o.AdditionalContext = "image layer " + strconv.Itoa(l.LayerIndex) + " " + l.Layer
+			}
+			occ = append(occ, o)
+		}
+		if len(occ) > 0 {
+			c.Evidence = &cdx.Evidence{Occurrences: &occ}
+		}
 		comps = append(comps, c)
 		deps = append(deps, ref)
 	}
@@ -199,6 +215,13 @@ func decodeCycloneDX(b []byte) (Document, error) {
 					}
 				}
 				pr.finish()
+				if len(p.Locations) == 0 && c.Evidence != nil && c.Evidence.Occurrences != nil {
+					for _, o := range *c.Evidence.Occurrences {
+						if o.Location != "" {
+							p.Locations = append(p.Locations, inventory.Location{Path: strings.TrimPrefix(o.Location, "/")})
+						}
+					}
+				}
 				if d := fromPURL(&p, c.PackageURL); d != nil && qualifierDistro == nil {
 					qualifierDistro = d
 				}
