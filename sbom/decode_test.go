@@ -180,3 +180,19 @@ func fuzzDecode(f *testing.F, format Format, seeds ...string) {
 		}
 	})
 }
+
+// TestDecodeOccurrences reads locations from CycloneDX evidence when a
+// component has no location properties (cdxgen, cyclonedx-gomod).
+func TestDecodeOccurrences(t *testing.T) {
+	in := `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"lodash","version":"4.17.20",
+		"purl":"pkg:npm/lodash@4.17.20","evidence":{"occurrences":[{"location":"/app/node_modules/lodash/package.json"}]}}]}`
+	doc, _, err := Decode(strings.NewReader(in), "cdxgen.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []inventory.Package{{Name: "lodash", Version: "4.17.20", Ecosystem: "npm", Type: "npm", PURL: "pkg:npm/lodash@4.17.20",
+		Locations: []inventory.Location{{Path: "app/node_modules/lodash/package.json"}}}}
+	if diff := cmp.Diff(want, doc.Inventory.Packages); diff != "" {
+		t.Errorf("packages (-want +got):\n%s", diff)
+	}
+}
