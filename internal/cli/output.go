@@ -67,9 +67,10 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	return a.render(cmd, o, res, false)
 }
 
-// render writes res. The decision is made afresh from --fail-on; without
-// the flag, keepDecision keeps the one res carries (a converted report shows
-// the verdict it was saved with) and otherwise the run passes.
+// render writes res and decides the exit code from --fail-on. For a fresh
+// result the run passes unless --fail-on finds something (reasons already in
+// the result are kept). With keepDecision (report convert) the saved
+// decision is kept, unless --fail-on is given: then it is made again.
 func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, keepDecision bool) error {
 	if err := o.validate(); err != nil {
 		return err
@@ -80,8 +81,14 @@ func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, k
 	res.Normalize()
 	sev, set, _ := o.failThreshold()
 	switch {
-	case set:
+	case keepDecision && !set:
+		// A converted report shows the verdict it was saved with.
+	case keepDecision:
 		res.Decision = finding.Decision{Pass: true, Reasons: []string{}}
+	default:
+		res.Decision.Pass = true
+	}
+	if set {
 		for i := range res.Findings {
 			f := &res.Findings[i]
 			if f.Active() && f.Severity >= sev {
@@ -90,8 +97,6 @@ func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, k
 					fmt.Sprintf("%s %s at %s is %s (--fail-on %s)", f.Kind, f.Rule, describeLocation(f), f.Severity, sev))
 			}
 		}
-	case !keepDecision:
-		res.Decision = finding.Decision{Pass: true, Reasons: []string{}}
 	}
 	w, err := report.New(o.format, report.Options{
 		Color:       o.output == "" && a.colorEnabled(cmd.OutOrStdout()),
