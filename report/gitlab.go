@@ -60,7 +60,12 @@ var glSchemaFiles = map[glType]string{
 
 // gitlabSchemaVersion is the security-report-schemas release the output
 // follows (https://gitlab.com/gitlab-org/security-products/security-report-schemas).
-const gitlabSchemaVersion = "15.2.1"
+// GitLab validates a report against the version it declares and refuses to
+// ingest versions it does not vendor: 15.2.x is rejected by GitLab 17.1 and
+// older (gitlab-org/gitlab#497405), while 15.0.x is accepted from GitLab 15.4
+// on. The output uses nothing added after 15.0, and carries the
+// dependency_files list that 15.0's dependency scanning schema requires.
+const gitlabSchemaVersion = "15.0.7"
 
 type (
 	glReport struct {
