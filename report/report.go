@@ -1,6 +1,7 @@
 // Package report renders a finding.Result in every output format. JSON
 // (sluice.report/v1) is canonical; every other format is made from the same
-// Result, so nothing upstream knows about formats.
+// Result, so nothing upstream knows about formats. Each format lives in its
+// own file; docs/formats.md describes them and their limits.
 package report
 
 import (
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/sluice-dev/sluice/finding"
 )
@@ -24,11 +26,41 @@ type Options struct {
 	Color bool
 	// ShowSecrets disables redaction of secret values in messages.
 	ShowSecrets bool
+	// Time is when the scan ran, for formats that record it (GitLab's
+	// scan.start_time and end_time). The zero value means now.
+	Time time.Time
+	// Notify receives notes a writer adds while rendering, such as results
+	// cut to fit a consumer's limits, so the caller can tell the user. Nil
+	// drops them; the notes are also written into the output where the
+	// format has room for them.
+	Notify func(finding.Note)
+}
+
+func (o Options) now() time.Time {
+	if o.Time.IsZero() {
+		return time.Now().UTC()
+	}
+	return o.Time.UTC()
+}
+
+func (o Options) notify(n finding.Note) {
+	if o.Notify != nil {
+		o.Notify(n)
+	}
 }
 
 // constructors lists every format; each entry builds a writer.
 var constructors = map[string]func(Options) Writer{
-	"json": func(Options) Writer { return jsonWriter{} },
+	"json":                       func(o Options) Writer { return jsonWriter{opts: o} },
+	"table":                      func(o Options) Writer { return tableWriter{opts: o} },
+	"sarif":                      func(o Options) Writer { return sarifWriter{opts: o} },
+	"junit":                      func(o Options) Writer { return junitWriter{opts: o} },
+	"markdown":                   func(o Options) Writer { return markdownWriter{opts: o} },
+	"gitlab":                     func(o Options) Writer { return gitlabWriter{opts: o} },
+	"gitlab-container-scanning":  func(o Options) Writer { return gitlabWriter{opts: o, report: glContainerScanning} },
+	"gitlab-dependency-scanning": func(o Options) Writer { return gitlabWriter{opts: o, report: glDependencyScanning} },
+	"gitlab-secret-detection":    func(o Options) Writer { return gitlabWriter{opts: o, report: glSecretDetection} },
+	"gitlab-sast":                func(o Options) Writer { return gitlabWriter{opts: o, report: glSAST} },
 }
 
 // Formats returns the names of the supported formats, sorted.
@@ -50,11 +82,11 @@ func New(format string, opts Options) (Writer, error) {
 	return c(opts), nil
 }
 
-type jsonWriter struct{}
+type jsonWriter struct{ opts Options }
 
 // Write emits the canonical sluice.report/v1 document, indented, one trailing newline.
-func (jsonWriter) Write(w io.Writer, r finding.Result) error {
-	r.Normalize()
+func (jw jsonWriter) Write(w io.Writer, r finding.Result) error {
+	r = prepare(r, jw.opts)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

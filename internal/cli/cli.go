@@ -112,6 +112,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newHookCmd(a),
 		newVerifyCommitsCmd(a),
 		newVersionCmd(),
+		newReportCmd(a),
 	)
 }
 

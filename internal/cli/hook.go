@@ -42,6 +42,8 @@ func newHookCmd(a *app) *cobra.Command {
 
 For teams that use the pre-commit framework, .pre-commit-hooks.yaml in the
 sluice repository offers the same checks (see docs/ci.md).`,
+		Example: `  sluice hook install            # secrets in staged changes block the commit
+  sluice hook install --force    # replace an existing pre-commit hook`,
 		Args: cobra.NoArgs,
 	}
 	var force bool

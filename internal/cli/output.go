@@ -74,10 +74,20 @@ func (a *app) emit(cmd *cobra.Command, o *outputOptions, write func(io.Writer) e
 // writeResult renders a result in the chosen format, decides the exit code
 // from --fail-on, and records the decision in the result.
 func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Result) error {
+	return a.render(cmd, o, res, false)
+}
+
+// render writes res and decides the exit code from --fail-on. For a fresh
+// result the run passes unless --fail-on finds something (reasons already in
+// the result are kept). With keepDecision (report convert) the saved
+// decision is kept, unless --fail-on is given: then it is made again.
+func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, keepDecision bool) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	if res.Tool.Name == "" {
+		res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	}
 	ledger, err := exception.Load(o.exceptions, !flagChanged(cmd.Flags(), "exceptions"))
 	if err != nil {
 		return err
@@ -85,7 +95,14 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	ledger.Apply(&res, time.Now())
 	res.Normalize()
 	sev, set, _ := o.failThreshold()
-	res.Decision.Pass = true
+	switch {
+	case keepDecision && !set:
+		// A converted report shows the verdict it was saved with.
+	case keepDecision:
+		res.Decision = finding.Decision{Pass: true, Reasons: []string{}}
+	default:
+		res.Decision.Pass = true
+	}
 	if set {
 		for i := range res.Findings {
 			f := &res.Findings[i]
@@ -99,6 +116,11 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	w, err := report.New(o.format, report.Options{
 		Color:       o.output == "" && a.colorEnabled(cmd.OutOrStdout()),
 		ShowSecrets: o.showSecrets,
+		Notify: func(n finding.Note) {
+			if !a.quiet {
+				fmt.Fprintf(a.stdio.Err, "sluice: %s: %s\n", n.Level, n.Message)
+			}
+		},
 	})
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -109,7 +131,7 @@ func (a *app) writeResult(cmd *cobra.Command, o *outputOptions, res finding.Resu
 	if o.format != "table" || o.output != "" {
 		a.printNotes(res.Notes)
 	}
-	if !res.Decision.Pass {
+	if set && !res.Decision.Pass {
 		return errFailed
 	}
 	return nil
