@@ -40,11 +40,16 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 		return nil, err
 	}
 	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc), remote.WithPlatform(*want)}
+	var rt http.RoundTripper = http.DefaultTransport
 	if opts.Transport != nil {
-		ropts = append(ropts, remote.WithTransport(opts.Transport))
-	} else {
-		ropts = append(ropts, remote.WithTransport(http.DefaultTransport))
+		rt = opts.Transport
 	}
+	if !opts.Insecure {
+		// go-containerregistry falls back to plain HTTP for localhost and
+		// private addresses on its own; sluice does so only when asked.
+		rt = httpsOnly{rt}
+	}
+	ropts = append(ropts, remote.WithTransport(rt))
 	desc, err := remote.Get(r, ropts...)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", r, err)
@@ -127,4 +132,14 @@ func isLocalhost(host string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// httpsOnly refuses plain-HTTP requests.
+type httpsOnly struct{ rt http.RoundTripper }
+
+func (h httpsOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("refusing plain HTTP to %s: use --insecure for a registry on localhost", req.URL.Host)
+	}
+	return h.rt.RoundTrip(req)
 }
