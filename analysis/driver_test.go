@@ -124,7 +124,9 @@ var (
 
 const elf = "\x7fELF\x02\x01\x01binary"
 
-func openLayout(t *testing.T, img v1.Image) *source.Image {
+func openLayout(t *testing.T, img v1.Image) *source.Image { return openLayoutB(t, img) }
+
+func openLayoutB(t testing.TB, img v1.Image) *source.Image {
 	t.Helper()
 	dir := t.TempDir()
 	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"": img})

@@ -75,6 +75,9 @@ type LayerOptions struct {
 	// SkipVerify turns off the check of the uncompressed stream against the
 	// layer's diffID (tests of hostile input without a matching config).
 	SkipVerify bool
+	// NoReadAhead decompresses in the reading goroutine instead of one
+	// ahead of it (benchmarks compare the two).
+	NoReadAhead bool
 }
 
 // LayerStats describes one read of a layer.
@@ -192,6 +195,12 @@ func Decompress(blob io.Reader, opts LayerOptions) (r io.Reader, closeFn func(),
 		maxRatio = 0 // not compressed: only the total counts
 	}
 	r = safeio.RatioReader(r, compressed, maxRatio, maxTotal)
+	if !opts.NoReadAhead {
+		ra := newReadAhead(r)
+		inner := closeFn
+		closeFn = func() { ra.Close(); inner() }
+		r = ra
+	}
 	if opts.Progress != nil {
 		r = &progressReader{r: r, fn: opts.Progress}
 	}
