@@ -148,4 +148,3 @@ func tarDir(dir string, w io.Writer) error {
 	}
 	return tw.Close()
 }
-
