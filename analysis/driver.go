@@ -26,7 +26,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultMaxFileSize    = 1 << 30  // a wanted file larger than this is skipped with a note
-	DefaultMemoryFileSize = 16 << 20 // wanted files up to this size are read into memory
+	DefaultMemoryFileSize = 32 << 20 // wanted files up to this size are read into memory
 	DefaultMaxUnowned     = 1000     // entries listed in Inventory.Unowned
 )
 

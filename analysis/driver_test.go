@@ -395,7 +395,7 @@ func TestRunHostileLayers(t *testing.T) {
 	if len(out.Findings) != 1 || out.Findings[0].Location.Path != "etc/ok" {
 		t.Errorf("findings = %+v, want the one in etc/ok", out.Findings)
 	}
-	bomb := testutil.Image(t, testutil.Step{CreatedBy: "bomb", Layer: testutil.Layer(t, testutil.File{Path: "zeros", Size: 64 << 20})})
+	bomb := testutil.Image(t, testutil.Step{CreatedBy: "bomb", Layer: testutil.Layer(t, testutil.File{Path: "zeros", Size: 16 << 20})})
 	src := openLayout(t, bomb)
 	_, err = analysis.Run(context.Background(), src, nil, analysis.Options{})
 	if err == nil || !strings.Contains(err.Error(), "decompression ratio") || !strings.Contains(err.Error(), src.Layers()[0].DiffID) {

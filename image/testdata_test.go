@@ -19,29 +19,34 @@ var update = flag.Bool("update", false, "rewrite the hostile layer fixtures in t
 
 // hostileFixtures are the checked-in hostile layer blobs: what each holds
 // is written here, so -update regenerates them byte for byte.
-func hostileFixtures(t *testing.T) map[string][]byte {
-	return map[string][]byte{
-		"path-traversal.tar.gz": gz(t, testutil.Tar(t,
-			testutil.File{Path: "../../../../etc/cron.d/evil", Content: "* * * * * root sh"},
-			testutil.File{Path: "./safe/../../escape", Content: "x"},
-			testutil.File{Path: "ok/file", Content: "fine"},
-		)),
-		"symlink-escape.tar.gz": gz(t, testutil.Tar(t,
-			testutil.File{Path: "etc/abs", Link: "/etc/shadow"},
-			testutil.File{Path: "etc/rel", Link: "../../../../../etc/shadow"},
-			testutil.File{Path: "loop/a", Link: "b"},
-			testutil.File{Path: "loop/b", Link: "a"},
-			testutil.File{Path: "hard", Hardlink: "../../etc/shadow"},
-		)),
-		"gzip-bomb.tar.gz": gz(t, testutil.Tar(t, testutil.File{Path: "zeros", Size: 64 << 20})),
+func hostileFixtures(t *testing.T) map[string]func() []byte {
+	return map[string]func() []byte{
+		"path-traversal.tar.gz": func() []byte {
+			return gz(t, testutil.Tar(t,
+				testutil.File{Path: "../../../../etc/cron.d/evil", Content: "* * * * * root sh"},
+				testutil.File{Path: "./safe/../../escape", Content: "x"},
+				testutil.File{Path: "ok/file", Content: "fine"},
+			))
+		},
+		"symlink-escape.tar.gz": func() []byte {
+			return gz(t, testutil.Tar(t,
+				testutil.File{Path: "etc/abs", Link: "/etc/shadow"},
+				testutil.File{Path: "etc/rel", Link: "../../../../../etc/shadow"},
+				testutil.File{Path: "loop/a", Link: "b"},
+				testutil.File{Path: "loop/b", Link: "a"},
+				testutil.File{Path: "hard", Hardlink: "../../etc/shadow"},
+			))
+		},
+		// 16 MiB of zeros in 16 KiB: the ratio guard trips after about 4 MiB.
+		"gzip-bomb.tar.gz": func() []byte { return gz(t, testutil.Tar(t, testutil.File{Path: "zeros", Size: 16 << 20})) },
 	}
 }
 
 func TestHostileFixtures(t *testing.T) {
 	fixtures := hostileFixtures(t)
 	if *update {
-		for name, b := range fixtures {
-			if err := os.WriteFile(filepath.Join("testdata", name), b, 0o644); err != nil {
+		for name, make := range fixtures {
+			if err := os.WriteFile(filepath.Join("testdata", name), make(), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
