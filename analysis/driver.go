@@ -143,7 +143,8 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 		g.SetLimit(opts.Concurrency)
 		for i, l := range layers {
 			g.Go(func() error {
-				task := opts.Progress.Task(fmt.Sprintf("layer %d/%d %s", i+1, len(layers), shortDigest(l.DiffID)), l.Size)
+				// Decompressed bytes are reported; their total is unknown up front.
+				task := opts.Progress.Task(fmt.Sprintf("layer %d/%d %s", i+1, len(layers), shortDigest(l.DiffID)), 0)
 				defer task.Done()
 				if rec := loadCache(opts, key, l.DiffID); rec != nil {
 					records[i], cached[i] = rec, true
@@ -278,7 +279,7 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 			if err != nil {
 				return fmt.Errorf("%s on %s: %w", a.Name(), describeFile(f), err)
 			}
-			if res == nil || (len(res.Packages) == 0 && len(res.Findings) == 0 && res.Distro == nil && len(res.Notes) == 0) {
+			if res == nil || (len(res.Packages) == 0 && len(res.Findings) == 0 && res.Distro == nil && len(res.Notes) == 0 && len(res.Owned) == 0) {
 				continue
 			}
 			rec.Results = append(rec.Results, fileResult{Analyzer: a.Name(), Path: f.Path, Deleted: f.Deleted, Result: res})
@@ -451,7 +452,15 @@ func apply(out *Output, records []*layerRecord, layered bool, opts Options) {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Version, b.Version),
 			cmp.Compare(firstPath(a), firstPath(b)))
 	})
-	unowned(inv, records, hidden, layerID, opts.MaxUnowned)
+	var owned []string
+	for i, rec := range records {
+		for _, fr := range rec.Results {
+			if len(fr.Result.Owned) > 0 && !hidden(fr.Path, i, fr.Deleted) {
+				owned = append(owned, fr.Result.Owned...)
+			}
+		}
+	}
+	unowned(inv, records, owned, hidden, layerID, opts.MaxUnowned)
 }
 
 func firstPath(p inventory.Package) string {

@@ -438,3 +438,42 @@ func noise(n int) string {
 	}
 	return string(b)
 }
+
+// listAnalyzer reads dpkg-style info/*.list files: owned paths, one a line.
+type listAnalyzer struct{}
+
+func (listAnalyzer) Name() string { return "test-list" }
+func (listAnalyzer) Version() int { return 1 }
+func (listAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
+	return strings.HasPrefix(p, "var/lib/dpkg/info/") && strings.HasSuffix(p, ".list")
+}
+func (listAnalyzer) Analyze(_ context.Context, in *analysis.Input) (*analysis.Result, error) {
+	b, err := io.ReadAll(in.Reader())
+	if err != nil {
+		return nil, err
+	}
+	return &analysis.Result{Owned: strings.Fields(string(b))}, nil
+}
+
+func TestRunOwnedLists(t *testing.T) {
+	img := testutil.Image(t,
+		testutil.Step{CreatedBy: "base", Layer: testutil.Layer(t,
+			testutil.File{Path: "bin", Link: "usr/bin"},
+			testutil.File{Path: "usr/bin/ls", Content: elf, Mode: 0o755},
+			testutil.File{Path: "usr/bin/cat", Content: elf, Mode: 0o755},
+			testutil.File{Path: "usr/bin/app", Content: elf, Mode: 0o755},
+			testutil.File{Path: "var/lib/dpkg/info/coreutils.list", Content: "/.\n/bin\n/bin/ls\n/bin/cat\n"},
+			testutil.File{Path: "var/lib/dpkg/info/gone.list", Content: "/usr/bin/app\n"},
+		)},
+		testutil.Step{CreatedBy: "RUN dpkg --purge gone", Layer: testutil.Layer(t, testutil.Whiteout("var/lib/dpkg/info/gone.list"))},
+	)
+	out, err := analysis.Run(context.Background(), openLayout(t, img), []analysis.Analyzer{listAnalyzer{}}, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ls and cat are owned through the bin -> usr/bin symlink; app's list was deleted.
+	want := summary{Unowned: []string{"executable usr/bin/app"}, Count: 1, Steps: []string{"base", "RUN dpkg --purge gone"}}
+	if diff := cmp.Diff(want, summarize(out)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}

@@ -48,10 +48,11 @@ func peekELF(f source.File) (bool, error) {
 }
 
 // unowned lists the surviving ELF executables and libraries that no
-// surviving package owns (by Package.Files or a declaring Location), after
+// surviving package owns (by Package.Files, a declaring Location, or the
+// Result.Owned lists of surviving files, given as extra), after
 // resolving symlinks of the final filesystem inside the root: a package
 // owning /lib/x86_64-linux-gnu/libc.so.6 owns usr/lib/... when lib -> usr/lib.
-func unowned(inv *inventory.Inventory, records []*layerRecord, hidden func(string, int, bool) bool, layerID func(int) string, max int) {
+func unowned(inv *inventory.Inventory, records []*layerRecord, extra []string, hidden func(string, int, bool) bool, layerID func(int) string, max int) {
 	links := map[string]string{}
 	for i, rec := range records {
 		for p, t := range rec.Links {
@@ -69,6 +70,9 @@ func unowned(inv *inventory.Inventory, records []*layerRecord, hidden func(strin
 		return r
 	}
 	owned := map[string]bool{}
+	for _, f := range extra {
+		owned[resolve(cleanOwned(f))] = true
+	}
 	for _, pkg := range inv.Packages {
 		for _, f := range pkg.Files {
 			owned[resolve(cleanOwned(f))] = true
