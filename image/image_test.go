@@ -207,6 +207,15 @@ func TestChoosePlatform(t *testing.T) {
 	}
 }
 
+func TestPlatformOfSingleImage(t *testing.T) {
+	dir := t.TempDir()
+	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"": sampleImage(t)})
+	_, err := image.Open(context.Background(), dir, image.Options{Platform: "linux/arm64"})
+	if err == nil || !strings.Contains(err.Error(), "is a linux/amd64 image, not linux/arm64") {
+		t.Fatalf("err = %v, want a platform mismatch", err)
+	}
+}
+
 func TestInsecureOnlyLocalhost(t *testing.T) {
 	_, err := image.Open(context.Background(), "registry:example.com/app:1", image.Options{Insecure: true})
 	if err == nil || !strings.Contains(err.Error(), "only for registries on localhost") {

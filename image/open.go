@@ -69,6 +69,17 @@ func OpenTarget(ctx context.Context, t Target, opts Options) (*Image, error) {
 	}
 	img.Name = t.Path
 	img.Kind = t.Kind
+	if opts.Platform != "" && img.Config != nil {
+		want, err := wantPlatform(opts)
+		if err != nil {
+			img.Close()
+			return nil, err
+		}
+		if p := img.Config.Platform(); p != nil && p.OS != "" && !p.Satisfies(*want) {
+			img.Close()
+			return nil, fmt.Errorf("%s is a %s image, not %s (--platform)", t, platformString(*p), platformString(*want))
+		}
+	}
 	return img, nil
 }
 

@@ -2,7 +2,6 @@ package image
 
 import (
 	"archive/tar"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -172,5 +171,3 @@ func (s *tarStore) open(name string) (io.ReadCloser, int64, error) {
 
 func (s *tarStore) describe() string { return s.path }
 func (s *tarStore) Close() error     { return s.f.Close() }
-
-var errNotFound = errors.New("not found")
