@@ -31,6 +31,10 @@ const (
 	readAheadBuffers = 4
 )
 
+// chunkPool recycles buffers between layers: many small layers cost no
+// fresh 2 MiB each.
+var chunkPool = sync.Pool{New: func() any { return &chunk{b: make([]byte, readAheadChunk)} }}
+
 func newReadAhead(r io.Reader) *readAhead {
 	ra := &readAhead{
 		full: make(chan *chunk, readAheadBuffers),
@@ -38,7 +42,7 @@ func newReadAhead(r io.Reader) *readAhead {
 		stop: make(chan struct{}),
 	}
 	for range readAheadBuffers {
-		ra.free <- &chunk{b: make([]byte, readAheadChunk)}
+		ra.free <- chunkPool.Get().(*chunk)
 	}
 	ra.wg.Add(1)
 	go func() {
@@ -106,6 +110,28 @@ func (ra *readAhead) Read(p []byte) (int, error) {
 // Close stops the goroutine and waits for it; the underlying reader may be
 // closed after.
 func (ra *readAhead) Close() {
-	ra.once.Do(func() { close(ra.stop) })
-	ra.wg.Wait()
+	ra.once.Do(func() {
+		close(ra.stop)
+		ra.wg.Wait()
+		// The goroutine is gone: every chunk is in free, full or cur.
+		recycle := func(c *chunk) {
+			if c != nil {
+				c.n, c.off, c.err = 0, 0, nil
+				chunkPool.Put(c)
+			}
+		}
+		recycle(ra.cur)
+		ra.cur = nil
+		for c := range ra.full {
+			recycle(c)
+		}
+		for {
+			select {
+			case c := <-ra.free:
+				recycle(c)
+			default:
+				return
+			}
+		}
+	})
 }
