@@ -211,7 +211,7 @@ func TestPlatformOfSingleImage(t *testing.T) {
 	dir := t.TempDir()
 	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"": sampleImage(t)})
 	_, err := image.Open(context.Background(), dir, image.Options{Platform: "linux/arm64"})
-	if err == nil || !strings.Contains(err.Error(), "is a linux/amd64 image, not linux/arm64") {
+	if err == nil || !strings.Contains(err.Error(), "the image is linux/amd64, not linux/arm64") {
 		t.Fatalf("err = %v, want a platform mismatch", err)
 	}
 }

@@ -77,7 +77,7 @@ func OpenTarget(ctx context.Context, t Target, opts Options) (*Image, error) {
 		}
 		if p := img.Config.Platform(); p != nil && p.OS != "" && !p.Satisfies(*want) {
 			img.Close()
-			return nil, fmt.Errorf("%s is a %s image, not %s (--platform)", t, platformString(*p), platformString(*want))
+			return nil, fmt.Errorf("the image is %s, not %s (--platform)", platformString(*p), platformString(*want))
 		}
 	}
 	return img, nil
