@@ -141,7 +141,13 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 		key := cacheKey(analyzers, opts)
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(opts.Concurrency)
+		// A layer repeated in one image (the same diffID twice) is read once.
+		first := map[string]int{}
 		for i, l := range layers {
+			if _, ok := first[l.DiffID]; ok && l.DiffID != "" {
+				continue
+			}
+			first[l.DiffID] = i
 			g.Go(func() error {
 				// Decompressed bytes are reported; their total is unknown up front.
 				task := opts.Progress.Task(fmt.Sprintf("layer %d/%d %s", i+1, len(layers), shortDigest(l.DiffID)), 0)
@@ -166,6 +172,11 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 		}
 		if err := g.Wait(); err != nil {
 			return nil, err
+		}
+		for i, l := range layers {
+			if records[i] == nil {
+				records[i] = records[first[l.DiffID]]
+			}
 		}
 		for _, c := range cached {
 			if c {

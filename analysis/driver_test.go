@@ -477,3 +477,24 @@ func TestRunOwnedLists(t *testing.T) {
 		t.Errorf("output (-want +got):\n%s", diff)
 	}
 }
+
+func TestRunRepeatedLayerReadOnce(t *testing.T) {
+	status := testutil.Layer(t, testutil.File{Path: "var/lib/dpkg/status", Content: "Package: a\nVersion: 1\n"})
+	img := testutil.Image(t,
+		testutil.Step{CreatedBy: "one", Layer: status},
+		testutil.Step{CreatedBy: "two", Layer: testutil.Layer(t, testutil.Whiteout("var/lib/dpkg/status"))},
+		testutil.Step{CreatedBy: "three", Layer: status},
+	)
+	stanza := &stanzaAnalyzer{}
+	out, err := analysis.Run(context.Background(), openLayout(t, img), []analysis.Analyzer{stanza}, analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := summary{Packages: []string{"a@1  layer 2 test-stanza"}, Steps: []string{"one", "two", "three"}}
+	if diff := cmp.Diff(want, summarize(out)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+	if stanza.calls.Load() != 1 {
+		t.Errorf("status analysed %d times, want once for the repeated layer", stanza.calls.Load())
+	}
+}
