@@ -9,7 +9,8 @@
 # layer each; e.g. debootstrap --variant=minbase bookworm base/), or, when
 # $ROOTFS is unset, uses the small demo image demo/sbom/app.tar.
 # Peers are installed with `go install` into a temporary GOBIN (kept in
-# $BENCH_GOBIN when set, to reuse between runs); SKIP_PEERS=1 skips them.
+# $BENCH_GOBIN when set, to reuse between runs); PEERS lists the peers to
+# run (default "syft trivy"); SKIP_PEERS=1 runs none.
 # Prints wall time, peak memory (/usr/bin/time -v), ratios and package
 # counts by purl type.
 set -euo pipefail
@@ -36,11 +37,16 @@ fi
 img=$(cd "$(dirname "$img")" && pwd)/$(basename "$img")
 echo "image: $img ($(du -h "$img" | cut -f1))"
 
-if [ "${SKIP_PEERS:-}" != 1 ]; then
+peers=${PEERS:-syft trivy}
+[ "${SKIP_PEERS:-}" != 1 ] || peers=""
+has() { case " $peers " in *" $1 "*) return 0 ;; esac; return 1; }
+if has syft; then
 	if [ ! -x "$gobin/syft" ]; then
 		echo "== installing syft v1.57.0"
 		GOBIN=$gobin go install github.com/anchore/syft/cmd/syft@v1.57.0
 	fi
+fi
+if has trivy; then
 	if [ ! -x "$gobin/trivy" ]; then
 		echo "== installing trivy v0.74.0"
 		mkdir -p "$work/trivymod"
@@ -80,12 +86,14 @@ measure sluice-cold "$work/sluice" sbom "docker-archive:$img" -f json --cache-di
 cp "$work/sluice-cold.out" "$work/sluice.json"
 measure sluice-warm "$work/sluice" sbom "docker-archive:$img" -f json --cache-dir "$work/sluice-cache"
 
-if [ "${SKIP_PEERS:-}" != 1 ]; then
+if has syft; then
 	echo "== syft (no layer cache: cold twice)"
 	export SYFT_CHECK_FOR_APP_UPDATE=false
 	measure syft-cold "$gobin/syft" scan "docker-archive:$img" -o cyclonedx-json -q
 	cp "$work/syft-cold.out" "$work/syft.json"
 	measure syft-warm "$gobin/syft" scan "docker-archive:$img" -o cyclonedx-json -q
+fi
+if has trivy; then
 	echo "== trivy (cold: empty cache dir; warm: second run)"
 	measure trivy-cold "$gobin/trivy" image --input "$img" -f cyclonedx --cache-dir "$work/trivy-cache" -q --skip-db-update --skip-java-db-update --offline-scan --scanners vuln --disable-telemetry
 	cp "$work/trivy-cold.out" "$work/trivy.json"
@@ -98,10 +106,11 @@ for n in sluice-cold sluice-warm syft-cold trivy-cold trivy-warm; do
 	[ -n "${wall[$n]:-}" ] || continue
 	python3 -c 'import sys; a,b=float(sys.argv[2]),float(sys.argv[3]); print(f"  {sys.argv[1]:<14} {a/b if b else 0:6.2f}x zcat")' "$n" "${wall[$n]}" "${wall[zcat]}"
 done
-if [ -n "${wall[syft-cold]:-}" ]; then
-	python3 -c 'import sys; s,y,t,sw,tw=map(float,sys.argv[1:]); print(f"  syft cold / sluice cold  {y/s:6.2f}x\n  trivy cold / sluice cold {t/s:6.2f}x\n  trivy warm / sluice warm {tw/sw:6.2f}x")' \
-		"${wall[sluice-cold]}" "${wall[syft-cold]}" "${wall[trivy-cold]}" "${wall[sluice-warm]}" "${wall[trivy-warm]}"
-fi
+for pair in "syft-cold sluice-cold" "trivy-cold sluice-cold" "trivy-warm sluice-warm"; do
+	set -- $pair
+	[ -n "${wall[$1]:-}" ] || continue
+	python3 -c 'import sys; a,b=float(sys.argv[3]),float(sys.argv[4]); print(f"  {sys.argv[1]} / {sys.argv[2]}: {a/b if b else 0:6.2f}x")' "$1" "$2" "${wall[$1]}" "${wall[$2]}"
+done
 
 echo
 echo "== packages by purl type"
@@ -126,7 +135,7 @@ for tool in ("syft", "trivy"):
         for c in cs or []:
             yield c
             yield from walk(c.get("components"))
-    rows[tool] = collections.Counter(purl_type(c.get("purl", "")) for c in walk(doc.get("components")) if c.get("type") != "operating-system")
+    rows[tool] = collections.Counter(purl_type(c.get("purl", "")) for c in walk(doc.get("components")) if c.get("type") not in ("operating-system", "file"))
 types = sorted({t for c in rows.values() for t in c})
 print("  " + "type".ljust(16) + "".join(n.rjust(16) for n in rows))
 for t in types:
