@@ -231,6 +231,9 @@ func TestSbomRegistryAndErrors(t *testing.T) {
 		{"bad format", []string{"sbom", two, "-f", "xml"}, 2, "", `--format "xml"`},
 		{"no target", []string{"sbom"}, 2, "", "one TARGET"},
 		{"directory", []string{"sbom", "dir:" + dir, "--no-cache"}, 0, "Packages (0)", ""},
+		{"missing directory", []string{"sbom", "dir:" + filepath.Join(dir, "nope")}, 2, "", "is not a directory"},
+		{"sbom file target", []string{"sbom", "sbom:bom.json"}, 2, "", "not sbom targets"},
+		{"wrong platform", []string{"sbom", two, "--tag", "example.com/b:1", "--platform", "linux/arm64", "--no-cache"}, 2, "", "the image is linux/amd64, not linux/arm64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
