@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -496,5 +497,49 @@ func TestRunRepeatedLayerReadOnce(t *testing.T) {
 	}
 	if stanza.calls.Load() != 1 {
 		t.Errorf("status analysed %d times, want once for the repeated layer", stanza.calls.Load())
+	}
+}
+
+// blobCounter counts layer blob downloads.
+type blobCounter struct {
+	n atomic.Int64
+}
+
+func (c *blobCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Path, "/blobs/") && req.Method == http.MethodGet {
+		c.n.Add(1)
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+func TestRunRegistryWarmFetchesNoLayer(t *testing.T) {
+	host := testutil.Registry(t)
+	img := testutil.Image(t,
+		testutil.Step{CreatedBy: "base", Layer: baseLayer(t)},
+		testutil.Step{CreatedBy: "app", Layer: testutil.Layer(t, testutil.File{Path: "etc/app.conf", Content: "SECRET=x"})},
+	)
+	testutil.Push(t, host+"/app:1", img)
+	cache := t.TempDir()
+	run := func() (*analysis.Output, int64) {
+		counter := &blobCounter{}
+		opened, err := image.Open(context.Background(), "registry:"+host+"/app:1", image.Options{Insecure: true, Transport: counter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer opened.Close()
+		before := counter.n.Load() // the config blob
+		out, err := analysis.Run(context.Background(), source.NewImage(opened, image.LayerOptions{}), []analysis.Analyzer{&stanzaAnalyzer{}, secretAnalyzer{}}, analysis.Options{CacheDir: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, counter.n.Load() - before
+	}
+	cold, coldFetches := run()
+	warm, warmFetches := run()
+	if coldFetches != 2 || warmFetches != 0 {
+		t.Errorf("layer downloads: cold %d, warm %d; want 2 and 0", coldFetches, warmFetches)
+	}
+	if diff := cmp.Diff(summarize(cold), summarize(warm)); diff != "" {
+		t.Errorf("warm output differs (-cold +warm):\n%s", diff)
 	}
 }
