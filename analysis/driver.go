@@ -134,54 +134,10 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 	var records []*layerRecord
 	layered, ok := src.(source.Layered)
 	if ok {
-		layers := layered.Layers()
-		out.Inventory.Layers = layers
-		records = make([]*layerRecord, len(layers))
-		cached := make([]bool, len(layers))
-		key := cacheKey(analyzers, opts)
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(opts.Concurrency)
-		// A layer repeated in one image (the same diffID twice) is read once.
-		first := map[string]int{}
-		for i, l := range layers {
-			if _, ok := first[l.DiffID]; ok && l.DiffID != "" {
-				continue
-			}
-			first[l.DiffID] = i
-			g.Go(func() error {
-				// Decompressed bytes are reported; their total is unknown up front.
-				task := opts.Progress.Task(fmt.Sprintf("layer %d/%d %s", i+1, len(layers), shortDigest(l.DiffID)), 0)
-				defer task.Done()
-				if rec := loadCache(opts, key, l.DiffID); rec != nil {
-					records[i], cached[i] = rec, true
-					return nil
-				}
-				rec, err := analyzeStream(gctx, analyzers, opts, func(fn func(source.File) error) ([]string, error) {
-					return layered.LayerFiles(gctx, i, source.LayerReadOptions{Progress: task.Add}, fn)
-				})
-				if err != nil {
-					return err
-				}
-				rec.DiffID = l.DiffID
-				records[i] = rec
-				if err := storeCache(opts, key, rec); err != nil {
-					opts.Log.Warn("layer cache not written", "layer", l.DiffID, "err", err)
-				}
-				return nil
-			})
-		}
-		if err := g.Wait(); err != nil {
+		out.Inventory.Layers = layered.Layers()
+		var err error
+		if records, out.CachedLayers, err = runLayers(ctx, layered, out.Inventory.Layers, analyzers, opts); err != nil {
 			return nil, err
-		}
-		for i, l := range layers {
-			if records[i] == nil {
-				records[i] = records[first[l.DiffID]]
-			}
-		}
-		for _, c := range cached {
-			if c {
-				out.CachedLayers++
-			}
 		}
 	} else {
 		task := opts.Progress.Task(src.Metadata().Name, 0)
@@ -204,6 +160,59 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 		}
 	}
 	return out, nil
+}
+
+// runLayers analyses the layers of an image concurrently, each from the
+// cache when it has the layer, and returns their records in layer order with
+// the number that came from the cache.
+func runLayers(ctx context.Context, layered source.Layered, layers []inventory.Layer, analyzers []Analyzer, opts Options) ([]*layerRecord, int, error) {
+	records := make([]*layerRecord, len(layers))
+	cached := make([]bool, len(layers))
+	key := cacheKey(analyzers, opts)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(opts.Concurrency)
+	// A layer repeated in one image (the same diffID twice) is read once.
+	first := map[string]int{}
+	for i, l := range layers {
+		if _, ok := first[l.DiffID]; ok && l.DiffID != "" {
+			continue
+		}
+		first[l.DiffID] = i
+		g.Go(func() error {
+			// Decompressed bytes are reported; their total is unknown up front.
+			task := opts.Progress.Task(fmt.Sprintf("layer %d/%d %s", i+1, len(layers), shortDigest(l.DiffID)), 0)
+			defer task.Done()
+			if rec := loadCache(opts, key, l.DiffID); rec != nil {
+				records[i], cached[i] = rec, true
+				return nil
+			}
+			rec, err := analyzeStream(gctx, analyzers, opts, func(fn func(source.File) error) ([]string, error) {
+				return layered.LayerFiles(gctx, i, source.LayerReadOptions{Progress: task.Add}, fn)
+			})
+			if err != nil {
+				return err
+			}
+			rec.DiffID = l.DiffID
+			records[i] = rec
+			if err := storeCache(opts, key, rec); err != nil {
+				opts.Log.Warn("layer cache not written", "layer", l.DiffID, "err", err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, err
+	}
+	n := 0
+	for i, l := range layers {
+		if records[i] == nil {
+			records[i] = records[first[l.DiffID]]
+		}
+		if cached[i] {
+			n++
+		}
+	}
+	return records, n, nil
 }
 
 func checkNames(analyzers []Analyzer) error {
