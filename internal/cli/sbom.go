@@ -83,7 +83,9 @@ Exit codes: 0 the inventory was written, 2 the target could not be read
 				return err
 			}
 			defer t.Close()
-			out, err := analysis.Run(ctx, t.src, analyzers(), a.analysisOptions(&o.image))
+			rep, stopProgress := a.startByteProgress(cmd.ErrOrStderr(), "reading "+args[0])
+			out, err := analysis.Run(ctx, t.src, analyzers(), a.analysisOptions(&o.image, rep))
+			stopProgress()
 			if err != nil {
 				return usageErrorf("%s: %v", args[0], err)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/image"
+	"github.com/sluice-dev/sluice/progress"
 	"github.com/sluice-dev/sluice/source"
 )
 
@@ -87,7 +88,8 @@ func (a *app) openTarget(ctx context.Context, target string, o *imageFlags) (*op
 	}
 }
 
-// analysisOptions are the driver options from the image flags.
-func (a *app) analysisOptions(o *imageFlags) analysis.Options {
-	return analysis.Options{CacheDir: o.layerCacheDir(), Log: a.log}
+// analysisOptions are the driver options from the image flags, with
+// progress on stderr when it is a terminal.
+func (a *app) analysisOptions(o *imageFlags, rep progress.Reporter) analysis.Options {
+	return analysis.Options{CacheDir: o.layerCacheDir(), Log: a.log, Progress: rep}
 }
