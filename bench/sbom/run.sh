@@ -95,9 +95,9 @@ if has syft; then
 fi
 if has trivy; then
 	echo "== trivy (cold: empty cache dir; warm: second run)"
-	measure trivy-cold "$gobin/trivy" image --input "$img" -f cyclonedx --cache-dir "$work/trivy-cache" -q --skip-db-update --skip-java-db-update --offline-scan --scanners vuln --disable-telemetry
+	measure trivy-cold "$gobin/trivy" image --input "$img" -f cyclonedx --cache-dir "$work/trivy-cache" -q --offline-scan --disable-telemetry
 	cp "$work/trivy-cold.out" "$work/trivy.json"
-	measure trivy-warm "$gobin/trivy" image --input "$img" -f cyclonedx --cache-dir "$work/trivy-cache" -q --skip-db-update --skip-java-db-update --offline-scan --scanners vuln --disable-telemetry
+	measure trivy-warm "$gobin/trivy" image --input "$img" -f cyclonedx --cache-dir "$work/trivy-cache" -q --offline-scan --disable-telemetry
 fi
 
 echo
