@@ -55,6 +55,11 @@ type Result struct {
 	Distro *inventory.Distro `json:"distro,omitempty"`
 	// Notes describe files that could not be fully read.
 	Notes []string `json:"notes,omitempty"`
+	// Owned are paths that the file records as belonging to an installed
+	// package without itself describing the package (dpkg info/*.list, a
+	// RECORD file): the driver counts them as owned when it lists
+	// executables no package accounts for (Inventory.Unowned).
+	Owned []string `json:"owned,omitempty"`
 }
 
 // Finisher is implemented by analyzers that complete the merged inventory

@@ -90,6 +90,10 @@ type Unowned struct {
 	Path  string `json:"path"`
 	Layer string `json:"layer,omitempty"`
 	Size  int64  `json:"size"`
+	// LayerIndex is the 0-based position of Layer; Kind is "executable" or
+	// "shared-library".
+	LayerIndex int    `json:"layer_index"`
+	Kind       string `json:"kind,omitempty"`
 }
 
 // Inventory is everything known to be in a target.
@@ -98,4 +102,7 @@ type Inventory struct {
 	Packages []Package `json:"packages"`
 	Layers   []Layer   `json:"layers,omitempty"`
 	Unowned  []Unowned `json:"unowned,omitempty"`
+	// UnownedCount is the number of unowned executables and libraries found;
+	// Unowned may list fewer (the driver caps the list).
+	UnownedCount int `json:"unowned_count,omitempty"`
 }

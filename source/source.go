@@ -17,7 +17,9 @@ type File struct {
 	Path string
 	Mode fs.FileMode
 	Size int64
-	// Link is the target of a symlink, as stored (not resolved).
+	// Link is the target of a symlink, as stored (not resolved), or for a
+	// hard link in an image layer the in-root path it links to (such a File
+	// has no content of its own).
 	Link string
 	// Layer is the diffID of the image layer holding this version of the
 	// file, and LayerIndex its 0-based position; empty for non-image targets.
@@ -28,6 +30,12 @@ type File struct {
 	Deleted bool
 	// Commit is the git commit that introduced this blob (history sources).
 	Commit string
+	// Whiteout and Opaque appear only in per-layer streams (Layered): a
+	// whiteout File says this layer deletes Path from the layers below; an
+	// opaque File says it hides everything the layers below put in directory
+	// Path. Neither has content.
+	Whiteout bool
+	Opaque   bool
 
 	open func() (io.ReadCloser, error)
 }
