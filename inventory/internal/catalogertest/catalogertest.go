@@ -47,11 +47,17 @@ func SharedFixture(t testing.TB, rel ...string) string {
 	t.Helper()
 	_, self, _, _ := runtime.Caller(0)
 	root := filepath.Join(filepath.Dir(self), "..", "..", "..")
-	p := filepath.Join(append([]string{root, "..", "shared", "fixtures"}, rel...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared fixture %s not available (CI lays ../shared beside the checkout): %v", p, err)
+	// CI lays shared/ beside the checkout; a worktree under wt/ has it one
+	// level further up.
+	var p string
+	for _, up := range []string{"..", filepath.Join("..", "..")} {
+		p = filepath.Join(append([]string{root, up, "shared", "fixtures"}, rel...)...)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
-	return p
+	t.Skipf("shared fixture %s not available (CI lays ../shared beside the checkout)", p)
+	return ""
 }
 
 // recorder is an io.ReaderAt that notes that it was read.
