@@ -3,6 +3,7 @@ module github.com/sluice-dev/sluice
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/knqyf263/go-rpmdb v0.1.2-0.20260720080917-eb60160a4db8
 	github.com/mattn/go-isatty v0.0.24
