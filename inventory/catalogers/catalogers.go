@@ -13,6 +13,7 @@ import (
 	"github.com/sluice-dev/sluice/inventory/osrelease"
 	"github.com/sluice-dev/sluice/inventory/python"
 	"github.com/sluice-dev/sluice/inventory/rpm"
+	"github.com/sluice-dev/sluice/inventory/rust"
 )
 
 // All returns a fresh instance of every cataloger.
@@ -26,5 +27,6 @@ func All() []analysis.Analyzer {
 		osrelease.New(),
 		python.New(),
 		rpm.New(),
+		rust.New(),
 	}
 }
