@@ -13,6 +13,7 @@ import (
 	"github.com/sluice-dev/sluice/inventory/osrelease"
 	"github.com/sluice-dev/sluice/inventory/python"
 	"github.com/sluice-dev/sluice/inventory/rpm"
+	"github.com/sluice-dev/sluice/inventory/ruby"
 	"github.com/sluice-dev/sluice/inventory/rust"
 )
 
@@ -27,6 +28,7 @@ func All() []analysis.Analyzer {
 		osrelease.New(),
 		python.New(),
 		rpm.New(),
+		ruby.New(),
 		rust.New(),
 	}
 }
