@@ -6,11 +6,13 @@ package catalogers
 import (
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/inventory/apk"
+	"github.com/sluice-dev/sluice/inventory/dotnet"
 	"github.com/sluice-dev/sluice/inventory/dpkg"
 	"github.com/sluice-dev/sluice/inventory/gobinary"
 	"github.com/sluice-dev/sluice/inventory/java"
 	"github.com/sluice-dev/sluice/inventory/npm"
 	"github.com/sluice-dev/sluice/inventory/osrelease"
+	"github.com/sluice-dev/sluice/inventory/php"
 	"github.com/sluice-dev/sluice/inventory/python"
 	"github.com/sluice-dev/sluice/inventory/rpm"
 	"github.com/sluice-dev/sluice/inventory/ruby"
@@ -21,11 +23,13 @@ import (
 func All() []analysis.Analyzer {
 	return []analysis.Analyzer{
 		apk.New(),
+		dotnet.New(),
 		dpkg.New(),
 		gobinary.New(),
 		java.New(),
 		npm.New(),
 		osrelease.New(),
+		php.New(),
 		python.New(),
 		rpm.New(),
 		ruby.New(),
