@@ -137,7 +137,7 @@ func TestManifestFallbacks(t *testing.T) {
 }
 
 func TestHostileArchives(t *testing.T) {
-	bomb := zipOf(t, entry{name: "lib/bomb.jar", data: make([]byte, 40<<20)})
+	bomb := zipOf(t, entry{name: "lib/bomb.jar", data: make([]byte, 8<<20)})
 	deep := zipOf(t, entry{name: "META-INF/maven/g/deep/pom.properties", data: []byte("groupId=g\nartifactId=deep\nversion=1\n")})
 	for i := 0; i < MaxDepth+1; i++ {
 		deep = zipOf(t, entry{name: "lib/level.jar", data: deep})
