@@ -70,7 +70,7 @@ func classify(p string) kind {
 		return pipfileLock
 	case base == "uv.lock":
 		return uvLock
-	case requirementsName.MatchString(base):
+	case strings.HasPrefix(base, "requirements") && strings.HasSuffix(base, ".txt") && requirementsName.MatchString(base):
 		return requirements
 	}
 	return none
