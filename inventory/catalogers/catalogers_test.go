@@ -70,3 +70,34 @@ func TestDocsListEveryCataloger(t *testing.T) {
 }
 
 func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+// TestWantsDisjoint walks every cataloger's testdata and checks that each
+// file is wanted by the catalogers that own its format only: no two
+// catalogers report the same lockfile twice. Executables are the one shared
+// kind (go-binary and rust both look inside them).
+func TestWantsDisjoint(t *testing.T) {
+	shared := map[string]bool{"go-binary": true, "rust": true}
+	err := filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || !strings.Contains(filepath.ToSlash(p), "/testdata/") {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(p[strings.Index(filepath.ToSlash(p), "/testdata/")+len("/testdata/"):])
+		var wanting []string
+		for _, a := range All() {
+			if a.Wants(rel, st.Mode(), st.Size()) && !shared[a.Name()] {
+				wanting = append(wanting, a.Name())
+			}
+		}
+		if len(wanting) > 1 {
+			t.Errorf("%s is wanted by %v", rel, wanting)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
