@@ -273,6 +273,9 @@ func PURL(p inventory.Package, epoch int, d *inventory.Distro) string {
 	}
 	if d != nil && d.ID != "" {
 		ns = d.ID
+		if ns == "rhel" {
+			ns = "redhat" // the namespace Red Hat's own purls use
+		}
 		if d.VersionID != "" {
 			q = append(q, packageurl.Qualifier{Key: "distro", Value: d.ID + "-" + d.VersionID})
 		}
