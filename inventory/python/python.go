@@ -1,7 +1,7 @@
 // Package python catalogs Python distributions: installed ones from their
 // core metadata (*.dist-info/METADATA, *.egg-info/PKG-INFO or a flat
 // *.egg-info file; https://packaging.python.org/specifications/core-metadata/)
-// and locked ones from requirements files (exact "==" pins only),
+// with the files their RECORD lists, and locked ones from requirements files (exact "==" pins only),
 // poetry.lock, Pipfile.lock and uv.lock.
 package python
 
@@ -30,7 +30,10 @@ const MaxFile = safeio.MaxConfigFile
 // Cataloger reads Python metadata and lockfiles.
 type Cataloger struct{}
 
-var _ analysis.Analyzer = (*Cataloger)(nil)
+var (
+	_ analysis.Analyzer = (*Cataloger)(nil)
+	_ analysis.Finisher = (*Cataloger)(nil)
+)
 
 // New returns the Python cataloger.
 func New() *Cataloger { return &Cataloger{} }
@@ -46,6 +49,7 @@ type kind int
 const (
 	none kind = iota
 	metadata
+	record
 	requirements
 	poetryLock
 	pipfileLock
@@ -60,6 +64,8 @@ func classify(p string) kind {
 	switch {
 	case base == "METADATA" && strings.HasSuffix(dir, ".dist-info"):
 		return metadata
+	case base == "RECORD" && strings.HasSuffix(dir, ".dist-info"):
+		return record
 	case base == "PKG-INFO" && strings.HasSuffix(dir, ".egg-info"):
 		return metadata
 	case strings.HasSuffix(base, ".egg-info"):
@@ -93,6 +99,14 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 	}
 	var pkgs []pkg
 	k := classify(in.Path)
+	if k == record {
+		files, err := parseRecord(in, data)
+		if err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("parse %s: %v", in.Path, err))
+		}
+		res.Packages = append(res.Packages, files)
+		return res, nil
+	}
 	switch k {
 	case metadata:
 		var p *pkg

@@ -30,9 +30,12 @@ func TestTestdata(t *testing.T) {
 		{"site-packages", []string{
 			"PyJWT-2.6.0.egg-info/PKG-INFO",
 			"PyYAML-6.0.dist-info/METADATA",
+			"PyYAML-6.0.dist-info/RECORD",
 			"cryptography-38.0.4.dist-info/METADATA",
+			"cryptography-38.0.4.dist-info/RECORD",
 			"lazr.uri-1.0.6.egg-info/PKG-INFO",
 			"pyparsing-3.0.9.dist-info/METADATA",
+			"pyparsing-3.0.9.dist-info/RECORD",
 		}, []row{
 			{"PyJWT", "2.6.0", "MIT", "pkg:pypi/pyjwt@2.6.0", "python"},
 			{"PyYAML", "6.0", "MIT", "pkg:pypi/pyyaml@6.0", "python"},
@@ -58,8 +61,12 @@ func TestTestdata(t *testing.T) {
 			if len(res.Notes) != 0 {
 				t.Errorf("notes: %q", res.Notes)
 			}
+			pkgs := catalogertest.Finish(New(), nil, res.Packages)
 			var got []row
-			for _, p := range res.Packages {
+			for _, p := range pkgs {
+				if p.Name == "PyYAML" && (len(p.Files) != 23 || p.Files[4] != "_yaml/__init__.py") {
+					t.Errorf("PyYAML files from RECORD: %q", p.Files)
+				}
 				r := row{Name: p.Name, Version: p.Version, PURL: p.PURL, Type: p.Type}
 				if len(p.Licenses) > 0 {
 					r.License = p.Licenses[0]
@@ -90,7 +97,8 @@ func TestWants(t *testing.T) {
 		{"app/poetry.lock", true},
 		{"app/Pipfile.lock", true},
 		{"app/uv.lock", true},
-		{"x.dist-info/RECORD", false},
+		{"x.dist-info/RECORD", true},
+		{"x.egg-info/RECORD", false},
 		{"x/METADATA", false},
 		{"app/Pipfile", false},
 		{"app/pyproject.toml", false},
@@ -99,6 +107,29 @@ func TestWants(t *testing.T) {
 		if got := c.Wants(tt.path, 0o644, 100); got != tt.want {
 			t.Errorf("Wants(%q) = %v, want %v", tt.path, got, tt.want)
 		}
+	}
+}
+
+func TestRecordScripts(t *testing.T) {
+	const dir = "usr/local/lib/python3.11/site-packages/pip-23.0.1.dist-info/"
+	record := "../../../bin/pip,sha256=x,221\n\"pip/a,b.py\",sha256=y,1\n../../../../../../../etc/passwd,,\n/abs/path,,\npip-23.0.1.dist-info/RECORD,,\n"
+	c := New()
+	var pkgs []inventory.Package
+	for name, data := range map[string]string{"RECORD": record, "METADATA": "Name: pip\nVersion: 23.0.1\n"} {
+		res, err := c.Analyze(context.Background(), catalogertest.Input(dir+name, []byte(data)))
+		if err != nil || len(res.Notes) != 0 {
+			t.Fatalf("%s: %v %q", name, err, res.Notes)
+		}
+		pkgs = append(pkgs, res.Packages...)
+	}
+	pkgs = catalogertest.Finish(c, nil, pkgs)
+	if len(pkgs) != 1 {
+		t.Fatalf("got %d packages, want pip alone", len(pkgs))
+	}
+	want := []string{"usr/local/bin/pip", "usr/local/lib/python3.11/site-packages/pip/a,b.py",
+		"usr/local/lib/python3.11/site-packages/pip-23.0.1.dist-info/RECORD"}
+	if diff := cmp.Diff(want, pkgs[0].Files); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
 	}
 }
 
@@ -142,8 +173,8 @@ func TestMalformed(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	paths := []string{"a-1.dist-info/METADATA", "requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock"}
-	for i, p := range []string{"site-packages/PyYAML-6.0.dist-info/METADATA", "requirements/requirements.txt", "poetry/poetry.lock", "pipenv/Pipfile.lock", "uv/uv.lock"} {
+	paths := []string{"a-1.dist-info/METADATA", "requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock", "a-1.dist-info/RECORD"}
+	for i, p := range []string{"site-packages/PyYAML-6.0.dist-info/METADATA", "requirements/requirements.txt", "poetry/poetry.lock", "pipenv/Pipfile.lock", "uv/uv.lock", "site-packages/PyYAML-6.0.dist-info/RECORD"} {
 		data, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			f.Fatal(err)
