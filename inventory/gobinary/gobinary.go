@@ -145,6 +145,11 @@ func Packages(bi *debug.BuildInfo, loc inventory.Location) []inventory.Package {
 	if v := StdlibVersion(bi.GoVersion); v != "" {
 		add("stdlib", v, "go-stdlib")
 	}
+	// The executable belongs to its main module (to stdlib for binaries of
+	// the Go distribution itself), so it is not reported as unowned.
+	if len(pkgs) > 0 {
+		pkgs[0].Files = []string{loc.Path}
+	}
 	return pkgs
 }
 

@@ -76,7 +76,7 @@ func TestBuiltBinaries(t *testing.T) {
 			name:  "plain",
 			gomod: "module example.com/hello\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.0\n",
 			want: []inventory.Package{
-				{Name: "example.com/hello", Type: "go-module", PURL: "pkg:golang/example.com/hello"},
+				{Name: "example.com/hello", Type: "go-module", PURL: "pkg:golang/example.com/hello", Files: []string{"usr/local/bin/app"}},
 				{Name: "golang.org/x/text", Version: "v0.3.0", Type: "go-module", PURL: "pkg:golang/golang.org/x/text@v0.3.0"},
 				{Name: "stdlib", Version: goVer, Type: "go-stdlib", PURL: "pkg:golang/stdlib@" + goVer},
 			},
@@ -86,7 +86,7 @@ func TestBuiltBinaries(t *testing.T) {
 			gomod: "module example.com/hello\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.0\n\nreplace golang.org/x/text => golang.org/x/text v0.3.3\n",
 			args:  []string{"-trimpath", "-ldflags=-s -w"},
 			want: []inventory.Package{
-				{Name: "example.com/hello", Type: "go-module", PURL: "pkg:golang/example.com/hello"},
+				{Name: "example.com/hello", Type: "go-module", PURL: "pkg:golang/example.com/hello", Files: []string{"usr/local/bin/app"}},
 				{Name: "golang.org/x/text", Version: "v0.3.3", Type: "go-module", PURL: "pkg:golang/golang.org/x/text@v0.3.3"},
 				{Name: "stdlib", Version: goVer, Type: "go-stdlib", PURL: "pkg:golang/stdlib@" + goVer},
 			},
