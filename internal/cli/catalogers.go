@@ -1,11 +1,12 @@
 package cli
 
-import "github.com/sluice-dev/sluice/analysis"
+import (
+	"github.com/sluice-dev/sluice/analysis"
+	"github.com/sluice-dev/sluice/inventory/catalogers"
+)
 
-// catalogerList is the analyzers `sluice sbom` runs: the package catalogers
-// (inventory/catalogers) once they are on this branch. Until then it is
-// empty, and the inventory lists only what the driver itself finds (layers,
-// unowned executables and libraries).
+// catalogerList is the analyzers `sluice sbom` (and every command that
+// inventories a target) runs. Tests swap it for small fakes.
 func catalogerList() []analysis.Analyzer {
-	return nil
+	return catalogers.All()
 }

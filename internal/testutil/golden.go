@@ -1,6 +1,7 @@
 // Package testutil holds what sluice's tests share: golden files refreshed
-// with `go test ./... -update`, and the testscript setup that runs the sluice
-// command in-process. Only tests import it.
+// with `go test ./... -update`, the testscript setup that runs the sluice
+// command in-process, and container images built in-process (OCI layouts,
+// archives, an in-process registry). Only tests import it.
 package testutil
 
 import (

@@ -1,7 +1,8 @@
-// Package testutil builds container images in-process for tests: layers
-// from a list of files (including whiteouts, symlinks and hostile names),
-// written as an OCI layout, an OCI archive or a docker-archive, or pushed to
-// an in-process registry. No test needs Docker or the network.
+// Images built in-process for tests: layers from a list of files (including
+// whiteouts, symlinks and hostile names), written as an OCI layout, an OCI
+// archive or a docker-archive, or pushed to an in-process registry. No test
+// needs Docker or the network.
+
 package testutil
 
 import (
