@@ -1,0 +1,68 @@
+package rules
+
+import (
+	"path"
+	"strings"
+
+	"github.com/sluice-dev/sluice/dockerfile"
+	"github.com/sluice-dev/sluice/finding"
+)
+
+// DL3010: Use ADD for extracting archives into an image
+var dl3010 = dockerfile.Rule{
+	ID:       "DL3010",
+	Version:  1,
+	Title:    "Use ADD for extracting archives into an image.",
+	Upstream: "info",
+	Severity: finding.SeverityLow,
+	Why:      "COPY of a tarball followed by `tar -x` keeps the archive in one layer and its contents in another. ADD extracts a local archive in one step and one layer.",
+	Bad: `FROM debian:12
+COPY app.tar.gz /tmp/
+RUN tar -xzf /tmp/app.tar.gz -C /opt`,
+	Good: `FROM debian:12
+ADD app.tar.gz /opt/`,
+	Check: checkDL3010,
+}
+
+func checkDL3010(p *dockerfile.Pass) {
+	for _, s := range p.File.Stages {
+		for i, in := range s.Instructions {
+			if in.Cmd != "copy" {
+				continue
+			}
+			if _, ok := in.Flag("from"); ok {
+				continue
+			}
+			srcs, _ := copySources(in)
+			for _, src := range srcs {
+				if !isArchive(src) {
+					continue
+				}
+				base := path.Base(unquote(src))
+				if extractedLater(s.Instructions[i+1:], base) {
+					p.Report(in, "%s is copied and then extracted: ADD extracts local archives", src)
+					break
+				}
+			}
+		}
+	}
+}
+
+func extractedLater(ins []*dockerfile.Instruction, base string) bool {
+	for _, in := range ins {
+		if in.Shell == nil {
+			continue
+		}
+		for _, c := range in.Shell.Commands {
+			if !c.Is("tar", "unzip", "gunzip") {
+				continue
+			}
+			for _, a := range c.Args {
+				if strings.HasSuffix(a, base) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
