@@ -1,0 +1,39 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/dockerfile"
+	"github.com/sluice-dev/sluice/finding"
+)
+
+// DL3066: Non-numeric user-id may not be resolvable by host system
+var dl3066 = dockerfile.Rule{
+	ID:       "DL3066",
+	Version:  1,
+	Title:    "Non-numeric user-id may not be resolvable by host system",
+	Upstream: "info",
+	Severity: finding.SeverityLow,
+	Why:      "Orchestrators that enforce non-root (Kubernetes runAsNonRoot) can only verify a numeric UID; a user name is resolved inside the image and may not exist on the host side. Use USER 10001 (or 10001:10001).",
+	Bad: `FROM debian:12
+USER app`,
+	Good: `FROM debian:12
+USER 10001:10001`,
+	Check: checkDL3066,
+}
+
+func checkDL3066(p *dockerfile.Pass) {
+	for _, in := range p.File.Instructions {
+		if in.Cmd != "user" || len(in.Args) == 0 {
+			continue
+		}
+		u, _, _ := strings.Cut(p.File.Expand(in, in.Args[0]), ":")
+		if u == "" || strings.Contains(u, "$") {
+			continue
+		}
+		if _, err := strconv.Atoi(u); err != nil {
+			p.Report(in, "USER %s is not numeric", in.Args[0])
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package rules
+
+import (
+	"github.com/sluice-dev/sluice/dockerfile"
+	"github.com/sluice-dev/sluice/finding"
+)
+
+// DL4001: Either use Wget or Curl but not both
+var dl4001 = dockerfile.Rule{
+	ID:       "DL4001",
+	Version:  1,
+	Title:    "Either use Wget or Curl but not both.",
+	Upstream: "warning",
+	Severity: finding.SeverityMedium,
+	Why:      "Installing and using both download tools doubles what ships in the image for no gain; pick one.",
+	Bad: `FROM debian:12
+RUN curl -fsSLO https://a/x
+RUN wget -q https://a/y`,
+	Good: `FROM debian:12
+RUN curl -fsSLO https://a/x && curl -fsSLO https://a/y`,
+	Check: checkDL4001,
+}
+
+func checkDL4001(p *dockerfile.Pass) {
+	for _, s := range p.File.Stages {
+		var hits []*dockerfile.Instruction
+		curl, wget := false, false
+		for _, in := range stageRuns(s) {
+			uses := false
+			for _, c := range in.Shell.Commands {
+				if c.Is("curl") {
+					curl, uses = true, true
+				}
+				if c.Is("wget") {
+					wget, uses = true, true
+				}
+			}
+			if uses {
+				hits = append(hits, in)
+			}
+		}
+		if curl && wget {
+			for _, in := range hits {
+				p.Report(in, "both wget and curl are used: use one of them")
+			}
+		}
+	}
+}
