@@ -26,7 +26,7 @@ func checkDL3009(p *dockerfile.Pass) {
 		if in.Stage >= 0 && !inFinalImage(p.File, in.Stage) {
 			continue
 		}
-		if len(in.Shell.Find("apt-get", "update")) == 0 || removes(in.Shell, "/var/lib/apt/lists") ||
+		if len(in.Shell.Find("apt-get", "update")) == 0 || removes(in.Shell, "/var/lib/apt/lists") || len(in.Shell.Find("apt-get", "dist-clean")) > 0 ||
 			hasCacheMount(in, "/var/lib/apt/lists", "/var/lib/apt") {
 			continue
 		}

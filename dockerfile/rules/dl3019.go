@@ -26,7 +26,7 @@ func checkDL3019(p *dockerfile.Pass) {
 			continue
 		}
 		for _, c := range in.Shell.Commands {
-			if _, ok := apkAdd(c); ok && !c.HasFlag("no-cache") {
+			if _, ok := apkAdd(c); ok && !c.HasFlag("no-cache", "no-network") {
 				p.Report(in, "use apk add --no-cache")
 				break
 			}

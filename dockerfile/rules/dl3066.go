@@ -32,8 +32,26 @@ func checkDL3066(p *dockerfile.Pass) {
 		if u == "" || strings.Contains(u, "$") {
 			continue
 		}
-		if _, err := strconv.Atoi(u); err != nil {
+		if _, err := strconv.Atoi(u); err != nil && !windowsStage(p.File, in) {
 			p.Report(in, "USER %s is not numeric", in.Args[0])
 		}
 	}
+}
+
+// windowsStage reports whether an instruction's stage builds on a Windows
+// base image, where users have names and no numeric IDs.
+func windowsStage(f *dockerfile.File, in *dockerfile.Instruction) bool {
+	if in.Stage < 0 || in.Stage >= len(f.Stages) {
+		return false
+	}
+	for s := f.Stages[in.Stage]; s != nil; s = f.BaseStage(s) {
+		img := strings.ToLower(s.ImageExpanded)
+		if strings.Contains(img, "windows") || strings.Contains(img, "nanoserver") || strings.Contains(img, "servercore") {
+			return true
+		}
+		if s.Index == 0 {
+			break
+		}
+	}
+	return false
 }

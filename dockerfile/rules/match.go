@@ -129,6 +129,9 @@ func installArgs(c *dockerfile.Command, prog string, subs []string, withValue ..
 
 // aptInstall returns the packages of `apt-get install`.
 func aptInstall(c *dockerfile.Command) ([]string, bool) {
+	if c.HasFlag("s", "simulate", "dry-run", "just-print", "recon", "no-act") {
+		return nil, false // only simulates
+	}
 	return installArgs(c, "apt-get", []string{"install"}, "t", "target-release", "o", "option", "c", "config-file")
 }
 
