@@ -38,10 +38,20 @@ type Command struct {
 	Subst bool
 	// Nested is true for commands read from the string of `sh -c '...'`.
 	Nested bool
+
+	prog string // cached base name of Name
 }
 
 // Prog returns the base name of the program: "apt-get" for /usr/bin/apt-get.
-func (c *Command) Prog() string { return path.Base(c.Name) }
+func (c *Command) Prog() string {
+	if c.prog == "" {
+		if strings.IndexByte(c.Name, '/') < 0 {
+			return c.Name
+		}
+		c.prog = path.Base(c.Name)
+	}
+	return c.prog
+}
 
 // Is reports whether the program's base name is one of names.
 func (c *Command) Is(names ...string) bool {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sluice-dev/sluice/dockerfile"
@@ -50,19 +51,22 @@ func checkSL1002(p *dockerfile.Pass) {
 
 // secretPatterns is the built-in set of credential formats, until the
 // secrets engine's rules can be used here.
+// Each pattern runs only when one of its keywords is in the text, so the
+// common case (no secret) costs a few substring searches.
 var secretPatterns = []struct {
-	name string
-	re   *regexp.Regexp
+	name     string
+	keywords []string
+	re       *regexp.Regexp
 }{
-	{"AWS access key ID", regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`)},
-	{"GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b`)},
-	{"GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{"Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
-	{"Stripe live key", regexp.MustCompile(`\b[rs]k_live_[A-Za-z0-9]{20,}`)},
-	{"Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
-	{"npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{"private key", regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY`)},
-	{"password in a URL", regexp.MustCompile(`\b[a-z][a-z0-9+.-]*://[^/\s:@$'"]+:[^/\s:@$'"{}]{3,}@[A-Za-z0-9.-]+`)},
+	{"AWS access key ID", []string{"AKIA", "ASIA", "ABIA", "ACCA"}, regexp.MustCompile(`\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b`)},
+	{"GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}, regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b`)},
+	{"GitLab token", []string{"glpat-"}, regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+	{"Slack token", []string{"xox"}, regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
+	{"Stripe live key", []string{"k_live_"}, regexp.MustCompile(`\b[rs]k_live_[A-Za-z0-9]{20,}`)},
+	{"Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}\b`)},
+	{"npm token", []string{"npm_"}, regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{"private key", []string{"PRIVATE KEY"}, regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY`)},
+	{"password in a URL", []string{"://"}, regexp.MustCompile(`\b[a-z][a-z0-9+.-]*://[^/\s:@$'"]+:[^/\s:@$'"{}]{3,}@[A-Za-z0-9.-]+`)},
 }
 
 func secretPattern(v string) (string, bool) {
@@ -72,6 +76,12 @@ func secretPattern(v string) (string, bool) {
 
 func secretPatternIn(s string) (name, match string) {
 	for _, sp := range secretPatterns {
+		if !slices.ContainsFunc(sp.keywords, func(k string) bool { return strings.Contains(s, k) }) {
+			continue
+		}
+		if sp.name == "password in a URL" && !strings.Contains(s, "@") {
+			continue
+		}
 		if m := sp.re.FindString(s); m != "" {
 			return sp.name, m
 		}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -106,18 +109,11 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 	all := rules.All()
 	ctx := cmd.Context()
 	res := finding.Result{Target: finding.Target{Kind: "dockerfile", Name: strings.Join(args, " ")}}
-	for _, name := range files {
-		var fs []finding.Finding
-		if name == "-" {
-			fs, err = dockerfile.LintReader(ctx, "-", cmd.InOrStdin(), all, opts)
-		} else {
-			fs, err = lintFile(ctx, name, all, opts)
-		}
-		if err != nil {
-			return usageErrorf("lint %s: %v", name, err)
-		}
-		res.Findings = append(res.Findings, fs...)
+	found, err := lintFiles(ctx, cmd.InOrStdin(), files, all, opts)
+	if err != nil {
+		return err
 	}
+	res.Findings = found
 	for i := range all {
 		if all[i].ID == dockerfile.ParseErrorID || opts.Enabled(&all[i]) {
 			m := all[i].Meta()
@@ -129,6 +125,46 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteWarning, Message: "no Dockerfile found in " + strings.Join(args, ", ")})
 	}
 	return a.writeResult(cmd, &o.out, res)
+}
+
+// lintFiles lints files on GOMAXPROCS workers; findings keep file order.
+func lintFiles(ctx context.Context, stdin io.Reader, files []string, all []dockerfile.Rule, opts dockerfile.Options) ([]finding.Finding, error) {
+	results := make([][]finding.Finding, len(files))
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(files)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if files[i] == "-" {
+					results[i], errs[i] = dockerfile.LintReader(ctx, "-", stdin, all, opts)
+				} else {
+					results[i], errs[i] = lintFile(ctx, files[i], all, opts)
+				}
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []finding.Finding
+	for i, err := range errs {
+		if err != nil {
+			return nil, usageErrorf("lint %s: %v", files[i], err)
+		}
+		out = append(out, results[i]...)
+	}
+	return out, nil
 }
 
 func lintFile(ctx context.Context, name string, all []dockerfile.Rule, opts dockerfile.Options) ([]finding.Finding, error) {
