@@ -14,7 +14,7 @@ var dl1001 = dockerfile.Rule{
 	Title:    "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.",
 	Upstream: "ignore",
 	Off:      true,
-	Severity: finding.SeverityLow,
+	Severity: finding.SeverityInfo,
 	Why:      "Inline ignore pragmas hide findings from everyone who reads the report. Teams that want every exception in one reviewed place (a config file with owners and reasons) enable this rule to flag inline pragmas.",
 	Bad: `# hadolint ignore=DL3007
 FROM debian:latest`,

@@ -36,7 +36,7 @@ func checkDL4006(p *dockerfile.Pass) {
 				continue
 			}
 			if !setsPipefail(in.Shell) {
-				p.Report(in, "set -o pipefail (SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]) before RUN with a pipe")
+				p.Report(in, "RUN with a pipe: set the pipefail option first (SHELL with -o pipefail, or set -o pipefail)")
 			}
 		}
 	}

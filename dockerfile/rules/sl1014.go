@@ -10,7 +10,7 @@ var sl1014 = dockerfile.Rule{
 	ID:       "SL1014",
 	Version:  1,
 	Title:    "The final image has no HEALTHCHECK.",
-	Severity: finding.SeverityLow,
+	Severity: finding.SeverityInfo,
 	Why:      "Without a HEALTHCHECK, plain Docker and Compose only know whether the process exists, not whether it serves; a hung application is reported healthy and never restarted. Orchestrators with their own probes (Kubernetes) ignore HEALTHCHECK, so this is informational. hadolint has the same check (DL3057) but turns it off by default.",
 	Bad:      "FROM nginx:1.27",
 	Good: `FROM nginx:1.27
