@@ -36,7 +36,7 @@ func checkDL3048(p *dockerfile.Pass) {
 	}
 }
 
-var labelKeyRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$`)
+var labelKeyRe = regexp.MustCompile(`^[a-z]([a-z0-9.-]*[a-z0-9])?$`)
 
 func validLabelKey(k string) bool {
 	if strings.Contains(k, "$") {
