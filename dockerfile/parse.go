@@ -153,9 +153,10 @@ func (f *File) readDirectives() {
 }
 
 type builder struct {
-	f     *File
-	lex   *shell.Lex
-	shell []string // SHELL of the current stage
+	f      *File
+	lex    *shell.Lex
+	shell  []string   // SHELL of the current stage
+	shells [][]string // final SHELL of each stage, for stages built on them
 }
 
 func (b *builder) add(in *Instruction) {
@@ -173,7 +174,15 @@ func (b *builder) add(in *Instruction) {
 		s.Platform, _ = in.Flag("platform")
 		in.Stage = s.Index
 		f.Stages = append(f.Stages, s)
+		// The shell is inherited from a parent stage; Windows images run
+		// RUN with cmd unless SHELL says otherwise.
 		b.shell = nil
+		if p := f.BaseStage(s); p != nil {
+			b.shell = b.shells[p.Index]
+		} else if isWindowsImage(s.ImageExpanded) {
+			b.shell = []string{"cmd", "/S", "/C"}
+		}
+		b.shells = append(b.shells, b.shell)
 		return
 	}
 	if len(f.Stages) == 0 {
@@ -188,6 +197,7 @@ func (b *builder) add(in *Instruction) {
 	s.Instructions = append(s.Instructions, in)
 	if in.Cmd == "shell" && in.JSON {
 		b.shell = in.Args
+		b.shells[s.Index] = in.Args
 	}
 	b.parseShell(in)
 	if in.Trigger != nil {
@@ -263,6 +273,12 @@ func (b *builder) parseShell(in *Instruction) {
 		src = sb.String()
 	}
 	in.Shell = ParseShell(src)
+}
+
+// isWindowsImage reports whether an image reference names a Windows base.
+func isWindowsImage(img string) bool {
+	l := strings.ToLower(img)
+	return strings.Contains(l, "windows") || strings.Contains(l, "nanoserver") || strings.Contains(l, "servercore")
 }
 
 func isShellName(s string) bool {

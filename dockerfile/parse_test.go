@@ -42,6 +42,7 @@ func TestParseMultistage(t *testing.T) {
 		{"from", 5, 5, 0}, {"arg", 6, 6, 0}, {"env", 7, 7, 0}, {"workdir", 8, 8, 0},
 		{"run", 9, 11, 0}, {"run", 12, 16, 0},
 		{"from", 18, 18, 1}, {"run", 20, 20, 1}, {"copy", 21, 21, 1}, {"onbuild", 22, 22, 1}, {"cmd", 23, 23, 1},
+		{"from", 25, 25, 2}, {"run", 26, 26, 2},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("instructions (-want +got):\n%s", diff)
@@ -56,6 +57,7 @@ func TestParseMultistage(t *testing.T) {
 	wantStages := []struct{ Name, Image, Expanded string }{
 		{"build", "golang:${GO_VERSION}", "golang:1.22"},
 		{"runtime", "${BASE}", "debian:12"},
+		{"win", "mcr.microsoft.com/windows/nanoserver:ltsc2022", "mcr.microsoft.com/windows/nanoserver:ltsc2022"},
 	}
 	if diff := cmp.Diff(wantStages, stages); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)
@@ -89,6 +91,9 @@ func TestParseMultistage(t *testing.T) {
 	}
 	if got := f.Expand(f.Instructions[9], "$GO_VERSION"); got != "$GO_VERSION" {
 		t.Errorf("GO_VERSION is not redeclared in stage 2, got %q", got)
+	}
+	if win := f.Instructions[14]; win.Shell != nil {
+		t.Errorf("RUN in a Windows stage (cmd) was parsed as POSIX shell: %+v", win.Shell)
 	}
 	if tr := f.Instructions[11].Trigger; tr == nil || tr.Cmd != "run" || tr.Shell == nil {
 		t.Errorf("ONBUILD trigger not parsed: %+v", tr)

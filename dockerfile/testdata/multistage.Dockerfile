@@ -21,3 +21,6 @@ RUN apt-get update && apt-get install -y curl
 COPY --from=build /out/app /usr/local/bin/app
 ONBUILD RUN echo triggered
 CMD ["app"]
+
+FROM mcr.microsoft.com/windows/nanoserver:ltsc2022 AS win
+RUN dir C:\ | findstr x
