@@ -25,7 +25,7 @@ func checkDL3006(p *dockerfile.Pass) {
 			continue
 		}
 		if r := parseImage(img); r.Tag == "" && r.Digest == "" {
-			p.Report(s.From, "image %s has no tag: tag the version explicitly", s.Image)
+			p.Report(s.From, "image %s has no tag: tag the version explicitly", imageLabel(s))
 		}
 	}
 }

@@ -25,7 +25,7 @@ func checkDL3007(p *dockerfile.Pass) {
 			continue
 		}
 		if r := parseImage(img); r.Tag == "latest" && r.Digest == "" {
-			p.Report(s.From, "image %s uses the latest tag: pin a release tag", s.Image)
+			p.Report(s.From, "image %s uses the latest tag: pin a release tag", imageLabel(s))
 		}
 	}
 }

@@ -33,7 +33,7 @@ func checkDL3026(p *dockerfile.Pass) {
 			if reg == "" {
 				reg = "docker.io"
 			}
-			p.Report(s.From, "image %s is from %s, not a trusted registry", s.Image, reg)
+			p.Report(s.From, "image %s is from %s, not a trusted registry", imageLabel(s), reg)
 		}
 	}
 }

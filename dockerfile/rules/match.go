@@ -256,3 +256,12 @@ func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "git@") ||
 		strings.HasPrefix(s, "git://") || strings.HasPrefix(s, "ssh://")
 }
+
+// imageLabel names a stage's base image as written, with its expansion
+// when variables were substituted: "golang:${GO} (golang:1.22)".
+func imageLabel(s *dockerfile.Stage) string {
+	if s.ImageExpanded != "" && s.ImageExpanded != s.Image {
+		return s.Image + " (" + s.ImageExpanded + ")"
+	}
+	return s.Image
+}

@@ -25,7 +25,7 @@ func checkSL1006(p *dockerfile.Pass) {
 			continue
 		}
 		if parseImage(img).Digest == "" {
-			p.Report(s.From, "base image %s is not pinned by digest (@sha256:…)", s.Image)
+			p.Report(s.From, "base image %s is not pinned by digest (@sha256:…)", imageLabel(s))
 		}
 	}
 }

@@ -31,7 +31,7 @@ func checkSL1007(p *dockerfile.Pass) {
 			continue
 		}
 		if !baseAllowed(img, p.Opts.AllowedBases) {
-			p.Report(s.From, "base image %s is not on the allowed list", s.Image)
+			p.Report(s.From, "base image %s is not on the allowed list", imageLabel(s))
 		}
 	}
 }
