@@ -59,9 +59,15 @@ func Parse(name string, r io.Reader, max int64) (*File, error) {
 	return ParseBytes(name, data)
 }
 
-// ParseBytes parses a Dockerfile held in memory.
-func ParseBytes(name string, data []byte) (*File, error) {
-	f := &File{Path: name, Escape: '\\', Directives: map[string]string{}}
+// ParseBytes parses a Dockerfile held in memory. A panic in an underlying
+// parser on hostile input is turned into a *ParseError, never a crash.
+func ParseBytes(name string, data []byte) (f *File, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			f, err = nil, &ParseError{Path: name, Msg: fmt.Sprintf("parser failure: %v", v)}
+		}
+	}()
+	f = &File{Path: name, Escape: '\\', Directives: map[string]string{}}
 	text := string(data)
 	text = strings.TrimPrefix(text, "\uFEFF")
 	f.Lines = strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
@@ -77,8 +83,8 @@ func ParseBytes(name string, data []byte) (*File, error) {
 		return nil, &ParseError{Path: name, Line: firstBadLine(data), Msg: "not a text file (invalid UTF-8 or NUL bytes)"}
 	}
 	f.readDirectives()
-	res, err := parser.Parse(bytes.NewReader(data))
-	if err != nil {
+	res, perr := parser.Parse(bytes.NewReader(data))
+	if err = perr; err != nil {
 		return nil, &ParseError{Path: name, Line: errorLine(err), Msg: errorMessage(err)}
 	}
 	if res.EscapeToken != 0 {
