@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -260,4 +261,36 @@ func BenchmarkLintCorpus(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(files)), "files/op")
+}
+
+// TestHostileScale lints a large generated Dockerfile that would take
+// minutes if any rule or lookup were quadratic in stages, instructions or
+// commands (each stage copies from the one before, expands variables and
+// runs many commands in one RUN).
+func TestHostileScale(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	var b strings.Builder
+	b.WriteString("ARG BASE=debian:12\n")
+	const n = 4000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "FROM ${BASE} AS s%d\nENV P=%d PIP_NO_CACHE_DIR=1\nCOPY --from=s%d /a /a\nEXPOSE $P\nUSER $P\nRUN pip install x && curl -fsSL https://x | tar -x\n", i, i, max(i-1, 0))
+	}
+	b.WriteString("RUN true")
+	for i := 0; i < n; i++ {
+		b.WriteString(" \\\n && chmod 777 /d && curl -fsSL https://x | sh")
+	}
+	b.WriteString("\n")
+	start := time.Now()
+	fs, err := dockerfile.LintReader(context.Background(), "big", strings.NewReader(b.String()), rules.All(), dockerfile.Options{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("%d lines took %v: something is quadratic", 6*n, d)
+	}
+	if len(fs) < n {
+		t.Errorf("only %d findings", len(fs))
+	}
 }

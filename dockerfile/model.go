@@ -23,6 +23,22 @@ type File struct {
 	GlobalArgs []*Instruction
 	// Pragmas are the ignore comments found in the file.
 	Pragmas []Pragma
+
+	// Indexes built while parsing, so that lookups stay cheap on hostile
+	// files with very many stages or instructions.
+	stageByName map[string]int        // alias -> index of its first stage
+	vars        []map[string][]varDef // per stage: name -> ARG/ENV definitions in order
+	globalVars  map[string]string     // global ARG defaults
+	global      []string              // the same as NAME=value
+	finalSet    map[int]bool          // stages in the final image (lazy)
+}
+
+// varDef is one ARG or ENV definition of a variable in a stage.
+type varDef struct {
+	line  int
+	value string
+	// fromGlobal: an ARG without a default, taking the global ARG's value.
+	fromGlobal bool
 }
 
 // Stage is one build stage: a FROM and the instructions up to the next FROM.
@@ -43,25 +59,34 @@ type Stage struct {
 
 // BaseStage returns the earlier stage this stage builds on (FROM <alias>), or nil.
 func (f *File) BaseStage(s *Stage) *Stage {
-	name := strings.ToLower(s.ImageExpanded)
-	for _, p := range f.Stages[:s.Index] {
-		if p.Name != "" && p.Name == name {
-			return p
-		}
+	return f.StageBefore(s.ImageExpanded, s.Index)
+}
+
+// StageBefore returns the stage named ref (case-insensitive) if it comes
+// before stage index before, or nil.
+func (f *File) StageBefore(ref string, before int) *Stage {
+	if i, ok := f.stageByName[strings.ToLower(ref)]; ok && i < before {
+		return f.Stages[i]
 	}
 	return nil
+}
+
+// InFinalImage reports whether the stage with index idx ends up in the
+// final image: the final stage and the stages it is built FROM.
+func (f *File) InFinalImage(idx int) bool {
+	if f.finalSet == nil {
+		f.finalSet = map[int]bool{}
+		for s := f.FinalStage(); s != nil && !f.finalSet[s.Index]; s = f.BaseStage(s) {
+			f.finalSet[s.Index] = true
+		}
+	}
+	return f.finalSet[idx]
 }
 
 // StageByName returns the stage with the given alias (case-insensitive) or,
 // when ref is a number, index.
 func (f *File) StageByName(ref string) *Stage {
-	ref = strings.ToLower(ref)
-	for _, s := range f.Stages {
-		if s.Name != "" && s.Name == ref {
-			return s
-		}
-	}
-	return nil
+	return f.StageBefore(ref, len(f.Stages))
 }
 
 // FinalStage returns the last stage, or nil when there is none.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -67,7 +68,7 @@ func ParseBytes(name string, data []byte) (f *File, err error) {
 			f, err = nil, &ParseError{Path: name, Msg: fmt.Sprintf("parser failure: %v", v)}
 		}
 	}()
-	f = &File{Path: name, Escape: '\\', Directives: map[string]string{}}
+	f = &File{Path: name, Escape: '\\', Directives: map[string]string{}, stageByName: map[string]int{}, globalVars: map[string]string{}}
 	text := string(data)
 	text = strings.TrimPrefix(text, "\uFEFF")
 	f.Lines = strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
@@ -177,6 +178,7 @@ func (b *builder) add(in *Instruction) {
 		if len(in.Args) >= 3 && strings.EqualFold(in.Args[1], "as") {
 			s.Name = strings.ToLower(in.Args[2])
 		}
+		f.vars = append(f.vars, map[string][]varDef{})
 		s.Platform, _ = in.Flag("platform")
 		in.Stage = s.Index
 		f.Stages = append(f.Stages, s)
@@ -189,18 +191,37 @@ func (b *builder) add(in *Instruction) {
 			b.shell = []string{"cmd", "/S", "/C"}
 		}
 		b.shells = append(b.shells, b.shell)
+		if _, dup := f.stageByName[s.Name]; s.Name != "" && !dup {
+			f.stageByName[s.Name] = s.Index
+		}
 		return
 	}
 	if len(f.Stages) == 0 {
 		in.Stage = -1
 		if in.Cmd == "arg" {
 			f.GlobalArgs = append(f.GlobalArgs, in)
+			for _, p := range in.Pairs {
+				if p.Set {
+					f.globalVars[p.Key] = p.Value
+					f.global = append(f.global, p.Key+"="+p.Value)
+				}
+			}
 		}
 		return
 	}
 	s := f.Stages[len(f.Stages)-1]
 	in.Stage = s.Index
 	s.Instructions = append(s.Instructions, in)
+	if in.Cmd == "env" || in.Cmd == "arg" {
+		vars := f.vars[s.Index]
+		for _, p := range in.Pairs {
+			if in.Cmd == "arg" && !p.Set {
+				vars[p.Key] = append(vars[p.Key], varDef{line: in.StartLine, fromGlobal: true})
+				continue
+			}
+			vars[p.Key] = append(vars[p.Key], varDef{line: in.StartLine, value: p.Value})
+		}
+	}
 	if in.Cmd == "shell" && in.JSON {
 		b.shell = in.Args
 		b.shells[s.Index] = in.Args
@@ -377,17 +398,7 @@ func (b *builder) expand(s string, env []string) string {
 }
 
 // globalEnv returns the defaults of the ARGs declared before the first FROM.
-func (f *File) globalEnv() []string {
-	var env []string
-	for _, in := range f.GlobalArgs {
-		for _, p := range in.Pairs {
-			if p.Set {
-				env = append(env, p.Key+"="+p.Value)
-			}
-		}
-	}
-	return env
-}
+func (f *File) globalEnv() []string { return f.global }
 
 // Expand substitutes the variables known at instruction in: the defaults of
 // ARGs in scope (global ARGs redeclared in the stage, stage ARGs) and ENV
@@ -396,41 +407,56 @@ func (f *File) Expand(in *Instruction, word string) string {
 	if !strings.Contains(word, "$") {
 		return word
 	}
-	global := map[string]string{}
-	for _, a := range f.GlobalArgs {
-		for _, p := range a.Pairs {
-			if p.Set {
-				global[p.Key] = p.Value
-			}
-		}
-	}
 	var env []string
-	if in.Stage >= 0 && in.Stage < len(f.Stages) {
-		for _, o := range f.Stages[in.Stage].Instructions {
-			if o == in || o.StartLine >= in.StartLine {
-				break
+	if in.Stage >= 0 && in.Stage < len(f.vars) {
+		vars := f.vars[in.Stage]
+		for _, name := range varNames(word) {
+			defs := vars[name]
+			// the last definition before the instruction
+			i := sort.Search(len(defs), func(i int) bool { return defs[i].line >= in.StartLine })
+			if i == 0 {
+				continue
 			}
-			for _, p := range o.Pairs {
-				switch {
-				case o.Cmd == "env":
-					env = append(env, p.Key+"="+p.Value)
-				case o.Cmd == "arg" && p.Set:
-					env = append(env, p.Key+"="+p.Value)
-				case o.Cmd == "arg":
-					if v, ok := global[p.Key]; ok {
-						env = append(env, p.Key+"="+v)
-					}
+			d := defs[i-1]
+			if d.fromGlobal {
+				if v, ok := f.globalVars[name]; ok {
+					env = append(env, name+"="+v)
 				}
+				continue
 			}
+			env = append(env, name+"="+d.value)
 		}
 	} else {
-		env = f.globalEnv()
+		env = f.global
 	}
 	lex := shell.NewLex(f.Escape)
 	lex.SkipUnsetEnv = true
 	out, _, err := lex.ProcessWord(word, shell.EnvsFromSlice(env))
 	if err != nil {
 		return word
+	}
+	return out
+}
+
+// varNames returns the names of the variables a word refers to ($X, ${X...}).
+func varNames(word string) []string {
+	var out []string
+	for i := 0; i < len(word); i++ {
+		if word[i] != '$' {
+			continue
+		}
+		j := i + 1
+		if j < len(word) && word[j] == '{' {
+			j++
+		}
+		k := j
+		for k < len(word) && (word[k] == '_' || word[k] >= 'a' && word[k] <= 'z' || word[k] >= 'A' && word[k] <= 'Z' || k > j && word[k] >= '0' && word[k] <= '9') {
+			k++
+		}
+		if k > j {
+			out = append(out, word[j:k])
+		}
+		i = k - 1
 	}
 	return out
 }

@@ -18,6 +18,8 @@ type Script struct {
 	// Err is the shell syntax error, if the source did not parse; Commands
 	// then holds what could be read before it.
 	Err error
+
+	pipes map[int][]*Command // pipeline -> its commands, built on first use
 }
 
 // Command is one simple command: a program and its arguments.
@@ -40,14 +42,12 @@ type Command struct {
 	Nested bool
 
 	prog string // cached base name of Name
+	idx  int    // position in Script.Commands
 }
 
 // Prog returns the base name of the program: "apt-get" for /usr/bin/apt-get.
 func (c *Command) Prog() string {
 	if c.prog == "" {
-		if strings.IndexByte(c.Name, '/') < 0 {
-			return c.Name
-		}
 		c.prog = path.Base(c.Name)
 	}
 	return c.prog
@@ -231,14 +231,20 @@ func (s *Script) HasPipe() bool {
 
 // PipeTargets returns the commands that read the output of c through its pipeline.
 func (s *Script) PipeTargets(c *Command) []*Command {
-	var out []*Command
-	seen := false
-	for _, o := range s.Commands {
-		if o == c {
-			seen = true
-			continue
+	if c.Pipeline == 0 {
+		return nil
+	}
+	if s.pipes == nil {
+		s.pipes = map[int][]*Command{}
+		for _, o := range s.Commands {
+			if o.Pipeline != 0 {
+				s.pipes[o.Pipeline] = append(s.pipes[o.Pipeline], o)
+			}
 		}
-		if seen && c.Pipeline != 0 && o.Pipeline == c.Pipeline && o.PipeIn {
+	}
+	var out []*Command
+	for _, o := range s.pipes[c.Pipeline] {
+		if o.idx > c.idx && o.PipeIn {
 			out = append(out, o)
 		}
 	}
@@ -367,6 +373,7 @@ func (b *shellBuilder) call(src string, c *syntax.CallExpr, depth int, ctx shell
 			cmd.Args = append(cmd.Args, t)
 		}
 	}
+	cmd.idx = len(b.s.Commands)
 	b.s.Commands = append(b.s.Commands, cmd)
 	for _, w := range c.Args {
 		b.substs(src, w, depth, ctx)

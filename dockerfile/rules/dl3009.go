@@ -23,7 +23,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 
 
 func checkDL3009(p *dockerfile.Pass) {
 	for _, in := range runs(p.File) {
-		if in.Stage >= 0 && !inFinalImage(p.File, in.Stage) {
+		if in.Stage >= 0 && !p.File.InFinalImage(in.Stage) {
 			continue
 		}
 		if len(in.Shell.Find("apt-get", "update")) == 0 || removes(in.Shell, "/var/lib/apt/lists") || len(in.Shell.Find("apt-get", "dist-clean")) > 0 ||

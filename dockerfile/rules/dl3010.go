@@ -2,7 +2,6 @@ package rules
 
 import (
 	"path"
-	"strings"
 
 	"github.com/sluice-dev/sluice/dockerfile"
 	"github.com/sluice-dev/sluice/finding"
@@ -26,7 +25,8 @@ ADD app.tar.gz /opt/`,
 
 func checkDL3010(p *dockerfile.Pass) {
 	for _, s := range p.File.Stages {
-		for i, in := range s.Instructions {
+		extracted := extractedNames(s)
+		for _, in := range s.Instructions {
 			if in.Cmd != "copy" {
 				continue
 			}
@@ -39,7 +39,7 @@ func checkDL3010(p *dockerfile.Pass) {
 					continue
 				}
 				base := path.Base(unquote(src))
-				if extractedLater(s.Instructions[i+1:], base) {
+				if extracted[base] > in.StartLine {
 					p.Report(in, "%s is copied and then extracted: ADD extracts local archives", src)
 					break
 				}
@@ -48,8 +48,11 @@ func checkDL3010(p *dockerfile.Pass) {
 	}
 }
 
-func extractedLater(ins []*dockerfile.Instruction, base string) bool {
-	for _, in := range ins {
+// extractedNames maps the base name of every file a tar, unzip or gunzip
+// command of the stage reads to the last line where that happens.
+func extractedNames(s *dockerfile.Stage) map[string]int {
+	out := map[string]int{}
+	for _, in := range s.Instructions {
 		if in.Shell == nil {
 			continue
 		}
@@ -58,11 +61,9 @@ func extractedLater(ins []*dockerfile.Instruction, base string) bool {
 				continue
 			}
 			for _, a := range c.Args {
-				if strings.HasSuffix(a, base) {
-					return true
-				}
+				out[path.Base(a)] = in.StartLine
 			}
 		}
 	}
-	return false
+	return out
 }

@@ -35,13 +35,7 @@ func checkDL3022(p *dockerfile.Pass) {
 			if n, err := strconv.Atoi(from); err == nil && n >= 0 && n < s.Index {
 				continue
 			}
-			known := false
-			for _, prev := range p.File.Stages[:s.Index] {
-				if prev.Name != "" && prev.Name == strings.ToLower(from) {
-					known = true
-				}
-			}
-			if !known {
+			if p.File.StageBefore(from, s.Index) == nil {
 				p.Report(in, "COPY --from=%s does not name an earlier stage", from)
 			}
 		}

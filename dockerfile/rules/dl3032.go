@@ -27,12 +27,12 @@ func checkDL3032(p *dockerfile.Pass) {
 		if hasCacheMount(in, "/var/cache/yum") {
 			continue
 		}
-		installs, cleaned := false, false
+		installs, cleaned := false, removes(in.Shell, "/var/cache/yum")
 		for _, c := range in.Shell.Commands {
 			if c.Is("yum") && slices.Contains([]string{"install", "groupinstall", "localinstall", "reinstall"}, c.Subcommand()) {
 				installs = true
 			}
-			if c.Has("yum", "clean") || removes(in.Shell, "/var/cache/yum") {
+			if c.Has("yum", "clean") {
 				cleaned = true
 			}
 		}

@@ -27,12 +27,12 @@ func checkDL3036(p *dockerfile.Pass) {
 		if hasCacheMount(in, "/var/cache/zypp") {
 			continue
 		}
-		installs, cleaned := false, false
+		installs, cleaned := false, removes(in.Shell, "/var/cache/zypp")
 		for _, c := range in.Shell.Commands {
 			if c.Is("zypper") && slices.Contains([]string{"install", "in", "source-install", "si", "patch", "update", "up", "dist-upgrade", "dup"}, c.Subcommand()) {
 				installs = true
 			}
-			if c.Has("zypper", "clean", "cc") || removes(in.Shell, "/var/cache/zypp") {
+			if c.Has("zypper", "clean", "cc") {
 				cleaned = true
 			}
 		}

@@ -27,12 +27,12 @@ func checkDL3040(p *dockerfile.Pass) {
 		if hasCacheMount(in, "/var/cache/dnf", "/var/cache/yum") {
 			continue
 		}
-		installs, cleaned := false, false
+		installs, cleaned := false, removes(in.Shell, "/var/cache/dnf") || removes(in.Shell, "/var/cache/yum")
 		for _, c := range in.Shell.Commands {
 			if c.Is("dnf", "microdnf") && slices.Contains([]string{"install", "groupinstall", "localinstall", "reinstall", "module", "upgrade", "update"}, c.Subcommand()) {
 				installs = true
 			}
-			if c.Has("dnf", "clean") || c.Has("microdnf", "clean") || removes(in.Shell, "/var/cache/dnf") || removes(in.Shell, "/var/cache/yum") {
+			if c.Has("dnf", "clean") || c.Has("microdnf", "clean") {
 				cleaned = true
 			}
 		}

@@ -24,8 +24,9 @@ RUN pip install --no-cache-dir flask==3.0.3`,
 }
 
 func checkDL3042(p *dockerfile.Pass) {
+	envLines := pipEnvLines(p.File)
 	for _, in := range runs(p.File) {
-		if hasCacheMount(in, "/root/.cache/pip", "/root/.cache") || pipCacheOff(p.File, in) {
+		if hasCacheMount(in, "/root/.cache/pip", "/root/.cache") || pipCacheOff(envLines, in) {
 			continue
 		}
 		for _, c := range in.Shell.Commands {
@@ -42,23 +43,22 @@ func isPipNoCacheAssign(a string) bool {
 	return k == "PIP_NO_CACHE_DIR" && v != "" && v != "0" && !strings.EqualFold(v, "false") && !strings.EqualFold(v, "off")
 }
 
-// pipCacheOff reports whether ENV PIP_NO_CACHE_DIR is set before in, in its stage.
-func pipCacheOff(f *dockerfile.File, in *dockerfile.Instruction) bool {
-	if in.Stage < 0 || in.Stage >= len(f.Stages) {
-		return false
-	}
-	for _, o := range f.Stages[in.Stage].Instructions {
-		if o.StartLine >= in.StartLine {
-			break
-		}
-		if o.Cmd != "env" {
-			continue
-		}
-		for _, pr := range o.Pairs {
-			if isPipNoCacheAssign(pr.Key + "=" + pr.Value) {
-				return true
+// pipEnvLines returns, per stage, the line of its first ENV that sets
+// PIP_NO_CACHE_DIR (0 for none): one pass over the file.
+func pipEnvLines(f *dockerfile.File) []int {
+	lines := make([]int, len(f.Stages))
+	for _, s := range f.Stages {
+		for _, o := range s.Instructions {
+			if o.Cmd == "env" && slices.ContainsFunc(o.Pairs, func(pr dockerfile.Pair) bool { return isPipNoCacheAssign(pr.Key + "=" + pr.Value) }) {
+				lines[s.Index] = o.StartLine
+				break
 			}
 		}
 	}
-	return false
+	return lines
+}
+
+// pipCacheOff reports whether ENV PIP_NO_CACHE_DIR is set before in, in its stage.
+func pipCacheOff(envLines []int, in *dockerfile.Instruction) bool {
+	return in.Stage >= 0 && in.Stage < len(envLines) && envLines[in.Stage] > 0 && envLines[in.Stage] < in.StartLine
 }

@@ -56,16 +56,6 @@ func finalChain(f *dockerfile.File) []*dockerfile.Stage {
 	return out
 }
 
-// inFinalImage reports whether a stage's layers end up in the final image.
-func inFinalImage(f *dockerfile.File, idx int) bool {
-	for _, s := range finalChain(f) {
-		if s.Index == idx {
-			return true
-		}
-	}
-	return false
-}
-
 // hasCacheMount reports whether a RUN mounts a cache (or tmpfs) at a path
 // under one of dirs: then nothing written there stays in the layer.
 func hasCacheMount(in *dockerfile.Instruction, dirs ...string) bool {

@@ -24,8 +24,16 @@ RUN chown -R 10001:10001 /app && chmod -R 755 /app`,
 
 func checkSL1009(p *dockerfile.Pass) {
 	for _, in := range runs(p.File) {
-		for _, c := range in.Shell.Commands {
-			if mode := commandMode(c); mode != "" && worldWritable(mode) && !removedLater(in.Shell, c, mode) {
+		var lastRm map[string]int
+		for i, c := range in.Shell.Commands {
+			mode := commandMode(c)
+			if mode == "" || !worldWritable(mode) {
+				continue
+			}
+			if lastRm == nil {
+				lastRm = rmPositions(in.Shell)
+			}
+			if !removedLater(lastRm, i, c, mode) {
 				p.Report(in, "%s makes files world-writable (mode %s)", c.Prog(), mode)
 				break
 			}
@@ -51,37 +59,35 @@ func commandMode(c *dockerfile.Command) string {
 	return ""
 }
 
-// removedLater reports whether every path a chmod changes is deleted by a
-// later rm in the same RUN (a scratch directory that never reaches the layer).
-func removedLater(s *dockerfile.Script, c *dockerfile.Command, mode string) bool {
-	var paths []string
-	for _, w := range c.Words() {
-		if w != mode {
-			paths = append(paths, w)
-		}
-	}
-	if len(paths) == 0 {
-		return false
-	}
-	after := false
-	gone := map[string]bool{}
-	for _, o := range s.Commands {
-		if o == c {
-			after = true
-			continue
-		}
-		if after && o.Is("rm") {
+// rmPositions maps every path an rm of the script deletes to the position
+// of the last such rm.
+func rmPositions(s *dockerfile.Script) map[string]int {
+	out := map[string]int{}
+	for i, o := range s.Commands {
+		if o.Is("rm") {
 			for _, w := range o.Words() {
-				gone[w] = true
+				out[w] = i
 			}
 		}
 	}
-	for _, p := range paths {
-		if !gone[p] {
+	return out
+}
+
+// removedLater reports whether every path the chmod at position i changes
+// is deleted by a later rm in the same RUN (a scratch directory that never
+// reaches the layer).
+func removedLater(lastRm map[string]int, i int, c *dockerfile.Command, mode string) bool {
+	n := 0
+	for _, w := range c.Words() {
+		if w == mode {
+			continue
+		}
+		if at, ok := lastRm[w]; !ok || at <= i {
 			return false
 		}
+		n++
 	}
-	return true
+	return n > 0
 }
 
 var (

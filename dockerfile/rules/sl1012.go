@@ -23,18 +23,19 @@ RUN --mount=type=cache,target=/root/.npm npm ci`,
 }
 
 func checkSL1012(p *dockerfile.Pass) {
+	envLines := pipEnvLines(p.File)
 	for _, in := range runs(p.File) {
-		if in.Stage >= 0 && !inFinalImage(p.File, in.Stage) {
+		if in.Stage >= 0 && !p.File.InFinalImage(in.Stage) {
 			continue
 		}
-		if left := cachesLeft(p.File, in); len(left) > 0 {
+		if left := cachesLeft(envLines, in); len(left) > 0 {
 			p.Report(in, "package cache left in the final image: %s", strings.Join(left, ", "))
 		}
 	}
 }
 
 // cachesLeft returns the package managers whose cache a RUN leaves behind.
-func cachesLeft(f *dockerfile.File, in *dockerfile.Instruction) []string {
+func cachesLeft(pipEnv []int, in *dockerfile.Instruction) []string {
 	s := in.Shell
 	var left []string
 	has := func(name string, sub ...string) bool { return len(s.Find(name, sub...)) > 0 }
@@ -59,7 +60,7 @@ func cachesLeft(f *dockerfile.File, in *dockerfile.Instruction) []string {
 	if s.Any(func(c *dockerfile.Command) bool {
 		_, ok := pipInstall(c)
 		return ok && !c.HasFlag("no-cache-dir") && !slices.ContainsFunc(c.Assigns, isPipNoCacheAssign)
-	}) && !pipCacheOff(f, in) && !hasCacheMount(in, "/root/.cache") && !removes(s, "/root/.cache") {
+	}) && !pipCacheOff(pipEnv, in) && !hasCacheMount(in, "/root/.cache") && !removes(s, "/root/.cache") {
 		left = append(left, "pip (~/.cache/pip)")
 	}
 	if s.Any(func(c *dockerfile.Command) bool {
