@@ -102,7 +102,7 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 			}
 		}
 	}
-	files, err := lintTargets(args)
+	files, skipped, err := lintTargets(args)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -120,6 +120,9 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 			m.Severity = opts.SeverityOf(&all[i])
 			res.Rules = append(res.Rules, m)
 		}
+	}
+	for _, sk := range skipped {
+		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteWarning, Message: "skipped " + sk})
 	}
 	if len(files) == 0 {
 		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteWarning, Message: "no Dockerfile found in " + strings.Join(args, ", ")})
@@ -214,9 +217,9 @@ func isDockerfileName(name string) bool {
 var skipDirs = []string{".git", "node_modules", "vendor", ".hg", ".svn"}
 
 // lintTargets expands the arguments into files: files as given, directories
-// searched (without following symlinks), "-" for stdin once.
-func lintTargets(args []string) ([]string, error) {
-	var files []string
+// searched (without following symlinks), "-" for stdin once. Unreadable
+// directories inside a search are skipped and listed.
+func lintTargets(args []string) (files, skipped []string, err error) {
 	for _, a := range args {
 		if a == "-" {
 			if !slices.Contains(files, "-") {
@@ -226,7 +229,7 @@ func lintTargets(args []string) ([]string, error) {
 		}
 		st, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a, errors.Unwrap(err))
+			return nil, nil, fmt.Errorf("%s: %w", a, bareErr(err))
 		}
 		if !st.IsDir() {
 			files = append(files, a)
@@ -234,7 +237,11 @@ func lintTargets(args []string) ([]string, error) {
 		}
 		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return err
+				if p == a {
+					return err
+				}
+				skipped = append(skipped, fmt.Sprintf("%s: %v", p, bareErr(err)))
+				return nil
 			}
 			if d.IsDir() {
 				if p != a && slices.Contains(skipDirs, d.Name()) {
@@ -248,8 +255,18 @@ func lintTargets(args []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("search %s: %w", a, err)
+			return nil, nil, fmt.Errorf("search %s: %w", a, err)
 		}
 	}
-	return files, nil
+	return files, skipped, nil
+}
+
+// bareErr drops the path from a *fs.PathError, for messages that name the
+// path themselves.
+func bareErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
