@@ -67,7 +67,6 @@ RUN cd /x
 		{"DL3008", 4, "# hadolint ignore pragma"},
 		{"DL3015", 4, "# hadolint ignore pragma"},
 		{"DL3003", 6, "the build script needs its own directory"},
-		{"DL3059", 6, ""},
 		{"DL3003", 7, ""},
 		{"DL3059", 7, ""},
 	}

@@ -12,7 +12,7 @@ var dl3002 = dockerfile.Rule{
 	Title:    "Last user should not be root.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
-	Why:      "Switching to root at the end of the final stage makes every process of the container run as root, so an escape from the application is an escape as root. Switch to an unprivileged user after the steps that need root.",
+	Why:      "A stage whose last USER is root runs its container, and every image built FROM it, as root, so an escape from the application is an escape as root. Switch to an unprivileged user after the steps that need root. As in hadolint, every stage is checked, not only the final one.",
 	Bad: `FROM debian:12
 USER app
 RUN make
@@ -25,17 +25,16 @@ USER app`,
 }
 
 func checkDL3002(p *dockerfile.Pass) {
-	s := p.File.FinalStage()
-	if s == nil {
-		return
-	}
-	var last *dockerfile.Instruction
-	for _, in := range s.Instructions {
-		if in.Cmd == "user" {
-			last = in
+	// As hadolint does, every stage whose last USER is root is reported.
+	for _, s := range p.File.Stages {
+		var last *dockerfile.Instruction
+		for _, in := range s.Instructions {
+			if in.Cmd == "user" {
+				last = in
+			}
 		}
-	}
-	if last != nil && len(last.Args) > 0 && isRoot(p.File.Expand(last, last.Args[0])) {
-		p.Report(last, "last USER of the final stage is %s", last.Args[0])
+		if last != nil && len(last.Args) > 0 && isRoot(p.File.Expand(last, last.Args[0])) {
+			p.Report(last, "last USER of the stage is %s", last.Args[0])
+		}
 	}
 }

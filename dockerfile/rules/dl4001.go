@@ -22,8 +22,9 @@ RUN curl -fsSLO https://a/x && curl -fsSLO https://a/y`,
 }
 
 func checkDL4001(p *dockerfile.Pass) {
+	// As hadolint does: per stage, each RUN using curl or wget once both
+	// have been used in the stage (this RUN included).
 	for _, s := range p.File.Stages {
-		var hits []*dockerfile.Instruction
 		curl, wget := false, false
 		for _, in := range stageRuns(s) {
 			uses := false
@@ -35,13 +36,8 @@ func checkDL4001(p *dockerfile.Pass) {
 					wget, uses = true, true
 				}
 			}
-			if uses {
-				hits = append(hits, in)
-			}
-		}
-		if curl && wget {
-			for _, in := range hits {
-				p.Report(in, "both wget and curl are used: use one of them")
+			if uses && curl && wget {
+				p.Report(in, "both wget and curl are used in this stage: use one of them")
 			}
 		}
 	}
