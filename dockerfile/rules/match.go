@@ -229,7 +229,7 @@ func copySources(in *dockerfile.Instruction) (srcs []string, dest string) {
 	return in.Args[:len(in.Args)-1], in.Args[len(in.Args)-1]
 }
 
-var archiveExt = []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".tar.lz", ".tar.lzma", ".tlz", ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma"}
+var archiveExt = []string{".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tbz2", ".tb2", ".zip", ".z", ".tz", ".tar.xz", ".txz", ".tar.zst", ".tar.lz", ".tar.lzma", ".tlz", ".gz", ".bz2", ".xz", ".zst", ".lz", ".lzma"}
 
 func isArchive(p string) bool {
 	p = strings.ToLower(unquote(p))
