@@ -23,6 +23,11 @@ RUN chown -R 10001:10001 /app && chmod -R 755 /app`,
 }
 
 func checkSL1009(p *dockerfile.Pass) {
+	for _, in := range p.File.Instructions {
+		if mode, ok := in.Flag("chmod"); ok && in.Is("copy", "add") && worldWritable(mode) {
+			p.Report(in, "%s --chmod=%s makes files world-writable", strings.ToUpper(in.Cmd), mode)
+		}
+	}
 	for _, in := range runs(p.File) {
 		var lastRm map[string]int
 		for i, c := range in.Shell.Commands {

@@ -22,6 +22,11 @@ RUN setcap cap_net_bind_service=+ep /usr/local/bin/tool`,
 }
 
 func checkSL1011(p *dockerfile.Pass) {
+	for _, in := range p.File.Instructions {
+		if mode, ok := in.Flag("chmod"); ok && in.Is("copy", "add") && addsSetID(mode) {
+			p.Report(in, "%s --chmod=%s adds a setuid/setgid bit", strings.ToUpper(in.Cmd), mode)
+		}
+	}
 	for _, in := range runs(p.File) {
 		for _, c := range in.Shell.Commands {
 			if c.Is("mkdir") || c.Is("install") && c.HasFlag("d", "directory") {
