@@ -26,14 +26,12 @@ RUN pip install --no-cache-dir flask==3.0.3`,
 func checkDL3013(p *dockerfile.Pass) {
 	eachRun(p, func(_ *dockerfile.Instruction, c *dockerfile.Command) bool {
 		pkgs, ok := pipInstall(c)
-		if !ok {
+		// As hadolint does, installs from a requirements or constraints
+		// file, or of the local project, are left alone.
+		if !ok || c.HasFlag("r", "requirement", "c", "constraint") || c.HasArg(".") {
 			return false
 		}
-		upgradePip := c.HasFlag("U", "upgrade")
 		for _, pkg := range pkgs {
-			if upgradePip && (pkg == "pip" || pkg == "setuptools" || pkg == "wheel") {
-				continue
-			}
 			if !pipPinned(pkg) {
 				return true
 			}
