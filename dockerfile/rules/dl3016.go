@@ -41,12 +41,22 @@ func checkDL3016(p *dockerfile.Pass) {
 }
 
 func npmPinned(pkg string) bool {
-	if strings.ContainsAny(pkg, "/:$") && !strings.HasPrefix(pkg, "@") || strings.HasPrefix(pkg, ".") ||
-		strings.HasSuffix(pkg, ".tgz") || strings.HasSuffix(pkg, ".tar.gz") {
-		return true // path, URL, git or tarball
+	for _, p := range []string{"git://", "git+ssh://", "git+http://", "git+https://"} {
+		if strings.HasPrefix(pkg, p) {
+			return strings.Contains(pkg, "#") // a commit or semver range
+		}
+	}
+	for _, p := range []string{"/", "./", "../", "~/", "$"} {
+		if strings.HasPrefix(pkg, p) {
+			return true // a folder, or a variable we cannot see
+		}
+	}
+	if strings.HasSuffix(pkg, ".tar") || strings.HasSuffix(pkg, ".tgz") || strings.HasSuffix(pkg, ".tar.gz") || strings.Contains(pkg, "$") {
+		return true
 	}
 	if strings.HasPrefix(pkg, "@") { // @scope/name@version
-		return strings.Contains(pkg[1:], "@")
+		_, name, _ := strings.Cut(pkg, "/")
+		return strings.Contains(name, "@")
 	}
 	return strings.Contains(pkg, "@")
 }
