@@ -39,19 +39,25 @@ func checkDL3044(p *dockerfile.Pass) {
 			if in.Cmd != "env" {
 				continue
 			}
-			here := map[string]bool{}
+			// As hadolint does: a value referring to a variable that another
+			// pair of the same ENV defines, unless it was defined before.
 			reported := false
-			for _, pr := range in.Pairs {
+			for i, pr := range in.Pairs {
 				for _, r := range refs(pr.Value) {
-					if here[r] && !defined[r] && !reported {
-						p.Report(in, "%s refers to %s, defined in the same ENV", pr.Key, r)
-						reported = true
+					if reported || defined[r] {
+						continue
+					}
+					for j, other := range in.Pairs {
+						if j != i && other.Key == r {
+							p.Report(in, "%s refers to %s, defined in the same ENV", pr.Key, r)
+							reported = true
+							break
+						}
 					}
 				}
-				here[pr.Key] = true
 			}
-			for k := range here {
-				defined[k] = true
+			for _, pr := range in.Pairs {
+				defined[pr.Key] = true
 			}
 		}
 	}
