@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL1000: Dockerfile does not parse
+// DL1000: The Dockerfile cannot be parsed
 var dl1000 = dockerfile.Rule{
 	ID:       "DL1000",
 	Version:  1,
-	Title:    "Dockerfile does not parse.",
+	Title:    "The Dockerfile cannot be parsed.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "A Dockerfile that BuildKit cannot parse cannot be built, and no other rule can check it. The finding names the line where parsing stopped.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL1001: Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`
+// DL1001: Inline hadolint ignore pragmas are used
 var dl1001 = dockerfile.Rule{
 	ID:       "DL1001",
 	Version:  1,
-	Title:    "Please refrain from using inline ignore pragmas `# hadolint ignore=DLxxxx`.",
+	Title:    "Inline hadolint ignore pragmas are used.",
 	Upstream: "ignore",
 	Off:      true,
 	Severity: finding.SeverityInfo,

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3000: Use absolute WORKDIR
+// DL3000: WORKDIR should be an absolute path
 var dl3000 = dockerfile.Rule{
 	ID:       "DL3000",
 	Version:  1,
-	Title:    "Use absolute WORKDIR.",
+	Title:    "WORKDIR should be an absolute path.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "A relative WORKDIR is resolved against whatever the previous working directory was, which depends on the base image and earlier instructions. An absolute path says exactly where commands run and files land.",

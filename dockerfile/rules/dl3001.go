@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3001: For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig
+// DL3001: RUN uses a command that is pointless in an image build (ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig)
 var dl3001 = dockerfile.Rule{
 	ID:       "DL3001",
 	Version:  1,
-	Title:    "For some bash commands it makes no sense running them in a Docker container like ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig.",
+	Title:    "RUN uses a command that is pointless in an image build (ssh, vim, shutdown, service, ps, free, top, kill, mount, ifconfig).",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "Interactive tools and process or system managers do nothing useful while an image is built: there is no terminal, no init system and no running service. Their presence usually means a command was copied from a host setup script.",

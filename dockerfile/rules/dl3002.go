@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3002: Last user should not be root
+// DL3002: A stage ends with USER root
 var dl3002 = dockerfile.Rule{
 	ID:       "DL3002",
 	Version:  1,
-	Title:    "Last user should not be root.",
+	Title:    "A stage ends with USER root.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A stage whose last USER is root runs its container, and every image built FROM it, as root, so an escape from the application is an escape as root. Switch to an unprivileged user after the steps that need root. As in hadolint, every stage is checked, not only the final one.",

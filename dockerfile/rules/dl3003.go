@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3003: Use WORKDIR to switch to a directory
+// DL3003: cd is used in RUN where WORKDIR would do
 var dl3003 = dockerfile.Rule{
 	ID:       "DL3003",
 	Version:  1,
-	Title:    "Use WORKDIR to switch to a directory.",
+	Title:    "cd is used in RUN where WORKDIR would do.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`cd` in a RUN only lasts for that RUN; later instructions silently start elsewhere. WORKDIR changes the directory for every following instruction and documents it.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3004: Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root
+// DL3004: sudo is used in RUN
 var dl3004 = dockerfile.Rule{
 	ID:       "DL3004",
 	Version:  1,
-	Title:    "Do not use sudo as it leads to unpredictable behavior. Use a tool like gosu to enforce root.",
+	Title:    "sudo is used in RUN.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "sudo has unpredictable TTY and signal-forwarding behaviour, is rarely installed in base images, and builds already run as the current USER. Run the step as root (USER root) or use gosu/su-exec at runtime.",

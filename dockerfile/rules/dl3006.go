@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3006: Always tag the version of an image explicitly
+// DL3006: The base image has no explicit tag
 var dl3006 = dockerfile.Rule{
 	ID:       "DL3006",
 	Version:  1,
-	Title:    "Always tag the version of an image explicitly.",
+	Title:    "The base image has no explicit tag.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "An untagged base image means :latest, which changes whenever the publisher pushes; the same Dockerfile then builds different images on different days.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3007: Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag
+// DL3007: The base image uses the latest tag
 var dl3007 = dockerfile.Rule{
 	ID:       "DL3007",
 	Version:  1,
-	Title:    "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag.",
+	Title:    "The base image uses the latest tag.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`:latest` moves with every release of the base image, so rebuilds pick up unreviewed changes and cannot be reproduced. Pin a release tag (and ideally a digest).",

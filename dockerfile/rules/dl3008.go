@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3008: Pin versions in apt-get install
+// DL3008: apt-get install without pinned package versions
 var dl3008 = dockerfile.Rule{
 	ID:       "DL3008",
 	Version:  1,
-	Title:    "Pin versions in apt-get install.",
+	Title:    "apt-get install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`apt-get install pkg` installs whatever version the mirror has today; builds stop being reproducible and may break on a new upstream release. Pin with `pkg=version`.",

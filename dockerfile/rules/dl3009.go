@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3009: Delete the apt-get lists after installing something
+// DL3009: apt-get lists are left in the image after an update
 var dl3009 = dockerfile.Rule{
 	ID:       "DL3009",
 	Version:  1,
-	Title:    "Delete the apt-get lists after installing something.",
+	Title:    "apt-get lists are left in the image after an update.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "`apt-get update` downloads package lists (tens of MB) into /var/lib/apt/lists. Unless they are removed in the same RUN they stay in the layer of the final image forever. Builder stages that are not part of the final image are not reported.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3010: Use ADD for extracting archives into an image
+// DL3010: A copied archive is extracted in a later RUN instead of by ADD
 var dl3010 = dockerfile.Rule{
 	ID:       "DL3010",
 	Version:  1,
-	Title:    "Use ADD for extracting archives into an image.",
+	Title:    "A copied archive is extracted in a later RUN instead of by ADD.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "COPY of a tarball followed by `tar -x` keeps the archive in one layer and its contents in another. ADD extracts a local archive in one step and one layer.",

@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3011: Valid UNIX ports range from 0 to 65535
+// DL3011: EXPOSE uses a port outside 0-65535
 var dl3011 = dockerfile.Rule{
 	ID:       "DL3011",
 	Version:  1,
-	Title:    "Valid UNIX ports range from 0 to 65535.",
+	Title:    "EXPOSE uses a port outside 0-65535.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "EXPOSE with a port outside 0-65535 is meaningless metadata and usually a typo.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3012: Multiple `HEALTHCHECK` instructions
+// DL3012: A stage has more than one HEALTHCHECK
 var dl3012 = dockerfile.Rule{
 	ID:       "DL3012",
 	Version:  1,
-	Title:    "Multiple `HEALTHCHECK` instructions.",
+	Title:    "A stage has more than one HEALTHCHECK.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "Only the last HEALTHCHECK of a stage takes effect; earlier ones are dead code that misleads readers.",

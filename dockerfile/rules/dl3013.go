@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3013: Pin versions in pip
+// DL3013: pip install without pinned package versions
 var dl3013 = dockerfile.Rule{
 	ID:       "DL3013",
 	Version:  1,
-	Title:    "Pin versions in pip.",
+	Title:    "pip install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`pip install pkg` takes whatever PyPI serves at build time, so two builds of the same Dockerfile can ship different code. Pin with `pkg==version` or install from a pinned requirements or constraints file.",

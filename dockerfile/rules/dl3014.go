@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3014: Use the `-y` switch
+// DL3014: apt-get install runs without -y
 var dl3014 = dockerfile.Rule{
 	ID:       "DL3014",
 	Version:  1,
-	Title:    "Use the `-y` switch.",
+	Title:    "apt-get install runs without -y.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Without `-y` apt-get asks for confirmation; in a build there is nobody to answer, so the install aborts or depends on a terminal quirk.",

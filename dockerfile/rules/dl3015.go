@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3015: Avoid additional packages by specifying `--no-install-recommends`
+// DL3015: apt-get install runs without --no-install-recommends
 var dl3015 = dockerfile.Rule{
 	ID:       "DL3015",
 	Version:  1,
-	Title:    "Avoid additional packages by specifying `--no-install-recommends`.",
+	Title:    "apt-get install runs without --no-install-recommends.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      `By default apt-get also installs "recommended" packages, often pulling in hundreds of megabytes nobody asked for and widening the attack surface.`,

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3016: Pin versions in `npm`
+// DL3016: npm install without pinned package versions
 var dl3016 = dockerfile.Rule{
 	ID:       "DL3016",
 	Version:  1,
-	Title:    "Pin versions in `npm`.",
+	Title:    "npm install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`npm install -g pkg` resolves the newest release at build time; builds stop being reproducible and can pull a compromised release. Pin `pkg@version`.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3018: Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`
+// DL3018: apk add without pinned package versions
 var dl3018 = dockerfile.Rule{
 	ID:       "DL3018",
 	Version:  1,
-	Title:    "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`.",
+	Title:    "apk add without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`apk add pkg` installs whatever the Alpine mirror has at build time; builds stop being reproducible. Pin `pkg=version`.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3019: Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages
+// DL3019: apk add runs without --no-cache
 var dl3019 = dockerfile.Rule{
 	ID:       "DL3019",
 	Version:  1,
-	Title:    "Use the `--no-cache` switch to avoid the need to use `--update` and remove `/var/cache/apk/*` when done installing packages.",
+	Title:    "apk add runs without --no-cache.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "`apk add` without `--no-cache` stores the package index in /var/cache/apk, which stays in the layer unless removed in the same RUN.",

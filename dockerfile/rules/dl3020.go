@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3020: Use `COPY` instead of `ADD` for files and folders
+// DL3020: ADD is used for local files or directories where COPY would do
 var dl3020 = dockerfile.Rule{
 	ID:       "DL3020",
 	Version:  1,
-	Title:    "Use `COPY` instead of `ADD` for files and folders.",
+	Title:    "ADD is used for local files or directories where COPY would do.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "ADD also fetches URLs and unpacks archives, so using it for plain files hides intent and can surprise (a .tar.gz gets extracted). COPY does only what it says.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3021: `COPY` with more than 2 arguments requires the last argument to end with `/`
+// DL3021: COPY with several sources needs a destination ending in /
 var dl3021 = dockerfile.Rule{
 	ID:       "DL3021",
 	Version:  1,
-	Title:    "`COPY` with more than 2 arguments requires the last argument to end with `/`",
+	Title:    "COPY with several sources needs a destination ending in /.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "With several sources Docker needs the destination to be a directory; without the trailing slash the build fails or the intent is unclear.",

@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3022: `COPY --from` should reference a previously defined `FROM` alias
+// DL3022: COPY --from names no earlier stage
 var dl3022 = dockerfile.Rule{
 	ID:       "DL3022",
 	Version:  1,
-	Title:    "`COPY --from` should reference a previously defined `FROM` alias",
+	Title:    "COPY --from names no earlier stage.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`COPY --from=name` with a name no earlier stage has is read as an image reference and pulled from a registry, usually a typo that fails late or copies from the wrong place.",

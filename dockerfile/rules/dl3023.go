@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3023: `COPY --from` cannot reference its own `FROM` alias
+// DL3023: COPY --from names the stage it is in
 var dl3023 = dockerfile.Rule{
 	ID:       "DL3023",
 	Version:  1,
-	Title:    "`COPY --from` cannot reference its own `FROM` alias",
+	Title:    "COPY --from names the stage it is in.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "A stage cannot copy from itself; BuildKit rejects it, or it silently pulls an image of the same name.",

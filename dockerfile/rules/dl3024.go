@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3024: `FROM` aliases (stage names) must be unique
+// DL3024: Two stages have the same name
 var dl3024 = dockerfile.Rule{
 	ID:       "DL3024",
 	Version:  1,
-	Title:    "`FROM` aliases (stage names) must be unique",
+	Title:    "Two stages have the same name.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "Two stages with the same name make `COPY --from` and `--target` ambiguous; BuildKit rejects it.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3025: Use arguments JSON notation for CMD and ENTRYPOINT arguments
+// DL3025: CMD or ENTRYPOINT uses the shell form instead of JSON
 var dl3025 = dockerfile.Rule{
 	ID:       "DL3025",
 	Version:  1,
-	Title:    "Use arguments JSON notation for CMD and ENTRYPOINT arguments",
+	Title:    "CMD or ENTRYPOINT uses the shell form instead of JSON.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "The shell form runs the command under /bin/sh -c, so the process is not PID 1 and does not receive SIGTERM: containers stop only after the kill timeout. The JSON (exec) form runs it directly.",

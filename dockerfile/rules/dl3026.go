@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3026: Use only an allowed registry in the `FROM image`
+// DL3026: The base image comes from a registry that is not trusted
 var dl3026 = dockerfile.Rule{
 	ID:       "DL3026",
 	Version:  1,
-	Title:    "Use only an allowed registry in the `FROM image`",
+	Title:    "The base image comes from a registry that is not trusted.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "When an organisation only trusts images from certain registries (a mirror that scans and signs them), a FROM that pulls from elsewhere bypasses that control. Configure trustedRegistries (or --trusted-registry) to enable the check.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3027: Do not use `apt` as it is meant to be an end-user tool, use `apt-get` or `apt-cache` instead
+// DL3027: apt is used in RUN instead of apt-get or apt-cache
 var dl3027 = dockerfile.Rule{
 	ID:       "DL3027",
 	Version:  1,
-	Title:    "Do not use `apt` as it is meant to be an end-user tool, use `apt-get` or `apt-cache` instead",
+	Title:    "apt is used in RUN instead of apt-get or apt-cache.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "apt is the interactive front end: its output and behaviour are not stable for scripts and it warns so on every use. apt-get and apt-cache are the scriptable interfaces.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3028: Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`
+// DL3028: gem install without pinned gem versions
 var dl3028 = dockerfile.Rule{
 	ID:       "DL3028",
 	Version:  1,
-	Title:    "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`",
+	Title:    "gem install without pinned gem versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`gem install name` takes the newest release at build time. Pin `name:version` or `-v version` so builds are reproducible.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3029: Do not use --platform flag with FROM
+// DL3029: FROM pins a fixed --platform
 var dl3029 = dockerfile.Rule{
 	ID:       "DL3029",
 	Version:  1,
-	Title:    "Do not use --platform flag with FROM.",
+	Title:    "FROM pins a fixed --platform.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A fixed --platform makes the Dockerfile build for that platform only, breaking multi-platform builds and silently emulating on other hosts. Use the build-time platform variables ($BUILDPLATFORM, $TARGETPLATFORM) if the stage must be pinned.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3030: Use the `-y` switch to avoid manual input `yum install -y <package>`
+// DL3030: yum install runs without -y
 var dl3030 = dockerfile.Rule{
 	ID:       "DL3030",
 	Version:  1,
-	Title:    "Use the `-y` switch to avoid manual input `yum install -y <package>`",
+	Title:    "yum install runs without -y.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "yum asks for confirmation without -y; a build has nobody to answer, so the step fails.",

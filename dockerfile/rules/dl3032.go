@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3032: `yum clean all` missing after yum command
+// DL3032: yum caches are not cleaned after yum installs
 var dl3032 = dockerfile.Rule{
 	ID:       "DL3032",
 	Version:  1,
-	Title:    "`yum clean all` missing after yum command.",
+	Title:    "yum caches are not cleaned after yum installs.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "yum keeps downloaded packages and metadata in its cache directory; unless the cache is cleaned in the same RUN (or mounted as a build cache) it is shipped in the layer forever.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3033: Specify version with `yum install -y <package>-<version>`
+// DL3033: yum install without pinned package versions
 var dl3033 = dockerfile.Rule{
 	ID:       "DL3033",
 	Version:  1,
-	Title:    "Specify version with `yum install -y <package>-<version>`",
+	Title:    "yum install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Without a version yum installs whatever the repository has at build time, so builds are not reproducible. Name the package with its version (name-version).",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3034: Non-interactive switch missing from `zypper` command: `zypper install -y`
+// DL3034: zypper runs without a non-interactive switch
 var dl3034 = dockerfile.Rule{
 	ID:       "DL3034",
 	Version:  1,
-	Title:    "Non-interactive switch missing from `zypper` command: `zypper install -y`",
+	Title:    "zypper runs without a non-interactive switch.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "zypper prompts for confirmation unless told not to (-n/--non-interactive globally, or -y/--no-confirm); a build cannot answer.",

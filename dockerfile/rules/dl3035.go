@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3035: Do not use `zypper dist-upgrade`
+// DL3035: zypper dist-upgrade is used
 var dl3035 = dockerfile.Rule{
 	ID:       "DL3035",
 	Version:  1,
-	Title:    "Do not use `zypper dist-upgrade`.",
+	Title:    "zypper dist-upgrade is used.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A distribution upgrade inside an image build replaces the base image's release with whatever is newest, producing an image nobody tested. Use a newer base image instead.",

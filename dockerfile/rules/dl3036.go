@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3036: `zypper clean` missing after zypper use
+// DL3036: zypper caches are not cleaned after zypper installs
 var dl3036 = dockerfile.Rule{
 	ID:       "DL3036",
 	Version:  1,
-	Title:    "`zypper clean` missing after zypper use.",
+	Title:    "zypper caches are not cleaned after zypper installs.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "zypper keeps downloaded packages and metadata in its cache directory; unless the cache is cleaned in the same RUN (or mounted as a build cache) it is shipped in the layer forever.",

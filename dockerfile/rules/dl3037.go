@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3037: Specify version with `zypper install -y <package>[=]<version>`
+// DL3037: zypper install without pinned package versions
 var dl3037 = dockerfile.Rule{
 	ID:       "DL3037",
 	Version:  1,
-	Title:    "Specify version with `zypper install -y <package>[=]<version>`.",
+	Title:    "zypper install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Without a version zypper installs whatever the repository has at build time, so builds are not reproducible.",

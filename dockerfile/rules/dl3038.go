@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3038: Use the `-y` switch to avoid manual input `dnf install -y <package>`
+// DL3038: dnf install runs without -y
 var dl3038 = dockerfile.Rule{
 	ID:       "DL3038",
 	Version:  1,
-	Title:    "Use the `-y` switch to avoid manual input `dnf install -y <package>`",
+	Title:    "dnf install runs without -y.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "dnf asks for confirmation without -y; a build has nobody to answer, so the step fails.",

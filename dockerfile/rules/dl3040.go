@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3040: `dnf clean all` missing after dnf command
+// DL3040: dnf caches are not cleaned after dnf installs
 var dl3040 = dockerfile.Rule{
 	ID:       "DL3040",
 	Version:  1,
-	Title:    "`dnf clean all` missing after dnf command.",
+	Title:    "dnf caches are not cleaned after dnf installs.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "dnf keeps downloaded packages and metadata in its cache directory; unless the cache is cleaned in the same RUN (or mounted as a build cache) it is shipped in the layer forever.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3041: Specify version with `dnf install -y <package>-<version>`
+// DL3041: dnf install without pinned package versions
 var dl3041 = dockerfile.Rule{
 	ID:       "DL3041",
 	Version:  1,
-	Title:    "Specify version with `dnf install -y <package>-<version>`",
+	Title:    "dnf install without pinned package versions.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Without a version dnf installs whatever the repository has at build time, so builds are not reproducible. Name the package with its version (name-version).",

@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3042: Avoid cache directory with `pip install --no-cache-dir <package>`
+// DL3042: pip install keeps its download cache
 var dl3042 = dockerfile.Rule{
 	ID:       "DL3042",
 	Version:  1,
-	Title:    "Avoid cache directory with `pip install --no-cache-dir <package>`.",
+	Title:    "pip install keeps its download cache.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "pip keeps every downloaded wheel in ~/.cache/pip; in an image that cache is dead weight shipped with every pull. Use --no-cache-dir, PIP_NO_CACHE_DIR, or a build cache mount.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3043: `ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction
+// DL3043: ONBUILD triggers ONBUILD, FROM or MAINTAINER
 var dl3043 = dockerfile.Rule{
 	ID:       "DL3043",
 	Version:  1,
-	Title:    "`ONBUILD`, `FROM` or `MAINTAINER` triggered from within `ONBUILD` instruction.",
+	Title:    "ONBUILD triggers ONBUILD, FROM or MAINTAINER.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "Docker does not allow ONBUILD to trigger ONBUILD, FROM or MAINTAINER; such a trigger breaks every downstream build.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3044: Do not refer to an environment variable within the same `ENV` statement where it is defined
+// DL3044: ENV uses a variable defined in the same ENV instruction
 var dl3044 = dockerfile.Rule{
 	ID:       "DL3044",
 	Version:  1,
-	Title:    "Do not refer to an environment variable within the same `ENV` statement where it is defined.",
+	Title:    "ENV uses a variable defined in the same ENV instruction.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "In one ENV instruction every value is expanded with the variables as they were before the instruction, so `ENV A=1 B=$A` sets B to the old (usually empty) A. Split it into two ENV instructions.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3045: `COPY` to a relative destination without `WORKDIR` set
+// DL3045: COPY to a relative destination before any WORKDIR
 var dl3045 = dockerfile.Rule{
 	ID:       "DL3045",
 	Version:  1,
-	Title:    "`COPY` to a relative destination without `WORKDIR` set.",
+	Title:    "COPY to a relative destination before any WORKDIR.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A relative COPY destination is resolved against the working directory inherited from the base image, which you do not control. Set WORKDIR first or use an absolute destination.",

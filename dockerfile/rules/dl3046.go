@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3046: `useradd` without flag `-l` and high UID will result in excessively large Image
+// DL3046: useradd with a high UID runs without -l
 var dl3046 = dockerfile.Rule{
 	ID:       "DL3046",
 	Version:  1,
-	Title:    "`useradd` without flag `-l` and high UID will result in excessively large Image.",
+	Title:    "useradd with a high UID runs without -l.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "useradd records every user in /var/log/lastlog and faillog as sparse files sized by the UID; layer tarballs are not sparse, so a high UID creates a multi-gigabyte layer. Pass -l (--no-log-init).",

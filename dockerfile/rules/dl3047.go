@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3047: `wget` without flag `--progress` will result in excessively bloated build logs when downloading larger files
+// DL3047: wget runs without a progress or quiet option
 var dl3047 = dockerfile.Rule{
 	ID:       "DL3047",
 	Version:  1,
-	Title:    "`wget` without flag `--progress` will result in excessively bloated build logs when downloading larger files.",
+	Title:    "wget runs without a progress or quiet option.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "wget prints a progress line per chunk when not on a terminal, so a large download fills the build log with thousands of lines. Use --progress=dot:giga, -q or -nv.",

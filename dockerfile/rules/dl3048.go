@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3048: Invalid Label Key
+// DL3048: A label key does not follow Docker's key format
 var dl3048 = dockerfile.Rule{
 	ID:       "DL3048",
 	Version:  1,
-	Title:    "Invalid Label Key",
+	Title:    "A label key does not follow Docker's key format.",
 	Upstream: "style",
 	Severity: finding.SeverityInfo,
 	Why:      "Label keys should follow Docker's guidelines: lower-case letters, digits, dots and dashes, starting and ending with a letter or digit, no repeated separators, and not in the reserved com.docker.*, io.docker.* or org.dockerproject.* namespaces. Tools that read labels rely on that.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3049: Label `<label>` is missing
+// DL3049: A label required by the label schema is missing
 var dl3049 = dockerfile.Rule{
 	ID:       "DL3049",
 	Version:  1,
-	Title:    "Label `<label>` is missing.",
+	Title:    "A label required by the label schema is missing.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "When a label schema is configured (label-schema in .hadolint.yaml), every label it names must be set in every stage (directly or through the stage it is built FROM), as hadolint checks: registries, scanners and people find owners, sources and versions through them.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3050: Superfluous label(s) present
+// DL3050: A label is not in the label schema (strict labels)
 var dl3050 = dockerfile.Rule{
 	ID:       "DL3050",
 	Version:  1,
-	Title:    "Superfluous label(s) present.",
+	Title:    "A label is not in the label schema (strict labels).",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "With strict-labels on, only the labels of the configured schema are allowed, so typos (mantainer) and ad-hoc labels are caught.",

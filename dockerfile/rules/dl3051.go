@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3051: Label `<label>` is empty
+// DL3051: A label required by the label schema is empty
 var dl3051 = dockerfile.Rule{
 	ID:       "DL3051",
 	Version:  1,
-	Title:    "Label `<label>` is empty.",
+	Title:    "A label required by the label schema is empty.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      `A label in the schema that is set to an empty value satisfies "present" while carrying no information.`,

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3052: Label `<label>` is not a valid URL
+// DL3052: A url label of the schema is not a URL
 var dl3052 = dockerfile.Rule{
 	ID:       "DL3052",
 	Version:  1,
-	Title:    "Label `<label>` is not a valid URL.",
+	Title:    "A url label of the schema is not a URL.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type url must hold an absolute URL, so tools can follow it.",

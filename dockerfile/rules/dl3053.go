@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3053: Label `<label>` is not a valid time format - must conform to RFC3339
+// DL3053: An rfc3339 label of the schema is not an RFC 3339 time
 var dl3053 = dockerfile.Rule{
 	ID:       "DL3053",
 	Version:  1,
-	Title:    "Label `<label>` is not a valid time format - must conform to RFC3339.",
+	Title:    "An rfc3339 label of the schema is not an RFC 3339 time.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type rfc3339 (org.opencontainers.image.created) must be an RFC 3339 timestamp so it can be compared and sorted.",

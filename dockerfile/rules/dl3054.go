@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3054: Label `<label>` is not a valid SPDX license identifier
+// DL3054: An spdx label of the schema is not an SPDX license expression
 var dl3054 = dockerfile.Rule{
 	ID:       "DL3054",
 	Version:  1,
-	Title:    "Label `<label>` is not a valid SPDX license identifier.",
+	Title:    "An spdx label of the schema is not an SPDX license expression.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type spdx (org.opencontainers.image.licenses) must be an SPDX license identifier or expression so licence scanners can read it.",

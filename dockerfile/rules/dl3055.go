@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3055: Label `<label>` is not a valid git hash
+// DL3055: A hash label of the schema is not a git commit hash
 var dl3055 = dockerfile.Rule{
 	ID:       "DL3055",
 	Version:  1,
-	Title:    "Label `<label>` is not a valid git hash.",
+	Title:    "A hash label of the schema is not a git commit hash.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type hash (org.opencontainers.image.revision) must be a git commit hash (7 to 40 hex digits, or 64 for SHA-256 repositories) so the image can be traced to its source.",

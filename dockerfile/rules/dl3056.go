@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3056: Label `<label>` does not conform to semantic versioning
+// DL3056: A semver label of the schema is not a semantic version
 var dl3056 = dockerfile.Rule{
 	ID:       "DL3056",
 	Version:  1,
-	Title:    "Label `<label>` does not conform to semantic versioning.",
+	Title:    "A semver label of the schema is not a semantic version.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type semver (org.opencontainers.image.version) must be a semantic version (https://semver.org) so versions can be ordered.",

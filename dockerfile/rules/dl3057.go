@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3057: `HEALTHCHECK` instruction missing
+// DL3057: The image has no HEALTHCHECK
 var dl3057 = dockerfile.Rule{
 	ID:       "DL3057",
 	Version:  1,
-	Title:    "`HEALTHCHECK` instruction missing.",
+	Title:    "The image has no HEALTHCHECK.",
 	Upstream: "ignore",
 	Off:      true,
 	Severity: finding.SeverityLow,

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3058: Label `<label>` is not a valid email format - must conform to RFC5322
+// DL3058: An email label of the schema is not an email address
 var dl3058 = dockerfile.Rule{
 	ID:       "DL3058",
 	Version:  1,
-	Title:    "Label `<label>` is not a valid email format - must conform to RFC5322.",
+	Title:    "An email label of the schema is not an email address.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "A schema label of type email (maintainer) must be an RFC 5322 address so the owner can be reached.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3059: Multiple consecutive `RUN` instructions. Consider consolidation
+// DL3059: Consecutive RUN instructions could be one
 var dl3059 = dockerfile.Rule{
 	ID:       "DL3059",
 	Version:  1,
-	Title:    "Multiple consecutive `RUN` instructions. Consider consolidation.",
+	Title:    "Consecutive RUN instructions could be one.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "Each RUN makes a layer; consecutive RUNs that could be one make the image larger (files deleted later still ship in earlier layers) and the build slower. As in hadolint, RUNs with different flags (mounts, network) and RUNs of more than two commands (split on purpose) are not reported.",

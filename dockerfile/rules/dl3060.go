@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3060: `yarn cache clean` missing after `yarn install` was run
+// DL3060: yarn install without yarn cache clean
 var dl3060 = dockerfile.Rule{
 	ID:       "DL3060",
 	Version:  1,
-	Title:    "`yarn cache clean` missing after `yarn install` was run.",
+	Title:    "yarn install without yarn cache clean.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "yarn keeps a copy of every package in its global cache; unless it is cleaned in the same RUN (or mounted as a build cache) it is shipped in the layer next to node_modules.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3061: Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment
+// DL3061: An instruction other than ARG comes before the first FROM
 var dl3061 = dockerfile.Rule{
 	ID:       "DL3061",
 	Version:  1,
-	Title:    "Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` or comment.",
+	Title:    "An instruction other than ARG comes before the first FROM.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "Only ARG may come before the first FROM; anything else there is an error for BuildKit or is silently ignored.",

@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3062: Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`
+// DL3062: go install without a pinned module version
 var dl3062 = dockerfile.Rule{
 	ID:       "DL3062",
 	Version:  1,
-	Title:    "Pin versions in go install. Instead of `go install <package>` use `go install <package>@<version>`",
+	Title:    "go install without a pinned module version.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`go install pkg` outside a module, or with @latest, installs whatever is newest; pin `pkg@vX.Y.Z` so builds are reproducible.",

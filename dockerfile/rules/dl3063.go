@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3063: Stage name should not be a reserved word
+// DL3063: A stage is named with a reserved word (scratch, context)
 var dl3063 = dockerfile.Rule{
 	ID:       "DL3063",
 	Version:  1,
-	Title:    "Stage name should not be a reserved word",
+	Title:    "A stage is named with a reserved word (scratch, context).",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`scratch` and `context` have special meaning in FROM and COPY --from; a stage with that name makes references ambiguous.",

@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3064: Potentially sensitive data should not be used in the `ARG` or `ENV` commands
+// DL3064: ARG or ENV has a name that suggests a secret
 var dl3064 = dockerfile.Rule{
 	ID:       "DL3064",
 	Version:  1,
-	Title:    "Potentially sensitive data should not be used in the `ARG` or `ENV` commands",
+	Title:    "ARG or ENV has a name that suggests a secret.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "ARG and ENV values are recorded in the image configuration and build history, visible to anyone who can pull the image. Names like PASSWORD, TOKEN or SECRET suggest a credential is being passed that way; use build secrets (RUN --mount=type=secret) instead.",

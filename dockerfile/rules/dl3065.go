@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3065: Setting `FROM --platform` to predefined `$TARGETPLATFORM` in is redundant as this is the default behavior
+// DL3065: FROM --platform repeats the default $TARGETPLATFORM
 var dl3065 = dockerfile.Rule{
 	ID:       "DL3065",
 	Version:  1,
-	Title:    "Setting `FROM --platform` to predefined `$TARGETPLATFORM` in is redundant as this is the default behavior",
+	Title:    "FROM --platform repeats the default $TARGETPLATFORM.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "FROM already builds for $TARGETPLATFORM; writing it out adds noise and suggests something special happens.",

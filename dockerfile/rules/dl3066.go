@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3066: Non-numeric user-id may not be resolvable by host system
+// DL3066: USER names a user instead of a numeric ID
 var dl3066 = dockerfile.Rule{
 	ID:       "DL3066",
 	Version:  1,
-	Title:    "Non-numeric user-id may not be resolvable by host system",
+	Title:    "USER names a user instead of a numeric ID.",
 	Upstream: "info",
 	Severity: finding.SeverityLow,
 	Why:      "Orchestrators that enforce non-root (Kubernetes runAsNonRoot) can only verify a numeric UID; a user name is resolved inside the image and may not exist on the host side. Use USER 10001 (or 10001:10001).",

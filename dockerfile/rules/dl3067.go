@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL3067: Do not copy an entire filesystem from another stage
+// DL3067: COPY --from copies another stage's whole filesystem
 var dl3067 = dockerfile.Rule{
 	ID:       "DL3067",
 	Version:  1,
-	Title:    "Do not copy an entire filesystem from another stage",
+	Title:    "COPY --from copies another stage's whole filesystem.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "`COPY --from=stage / /` copies every file of the other stage, including package databases, caches and secrets the builder saw, defeating the point of a multi-stage build. Copy only the artefacts you need.",

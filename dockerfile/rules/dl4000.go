@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4000: `MAINTAINER` is deprecated
+// DL4000: MAINTAINER is deprecated
 var dl4000 = dockerfile.Rule{
 	ID:       "DL4000",
 	Version:  1,
-	Title:    "`MAINTAINER` is deprecated.",
+	Title:    "MAINTAINER is deprecated.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "MAINTAINER was deprecated in Docker 1.13; the label org.opencontainers.image.authors carries the same information in a form tools read.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4001: Either use Wget or Curl but not both
+// DL4001: Both wget and curl are used
 var dl4001 = dockerfile.Rule{
 	ID:       "DL4001",
 	Version:  1,
-	Title:    "Either use Wget or Curl but not both.",
+	Title:    "Both wget and curl are used.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Installing and using both download tools doubles what ships in the image for no gain; pick one.",

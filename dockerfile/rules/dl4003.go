@@ -7,11 +7,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4003: Multiple `CMD` instructions found
+// DL4003: A stage has more than one CMD
 var dl4003 = dockerfile.Rule{
 	ID:       "DL4003",
 	Version:  1,
-	Title:    "Multiple `CMD` instructions found.",
+	Title:    "A stage has more than one CMD.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Only the last CMD of a stage takes effect; earlier ones are dead code that misleads readers.",

@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4004: Multiple `ENTRYPOINT` instructions found
+// DL4004: A stage has more than one ENTRYPOINT
 var dl4004 = dockerfile.Rule{
 	ID:       "DL4004",
 	Version:  1,
-	Title:    "Multiple `ENTRYPOINT` instructions found.",
+	Title:    "A stage has more than one ENTRYPOINT.",
 	Upstream: "error",
 	Severity: finding.SeverityHigh,
 	Why:      "Only the last ENTRYPOINT of a stage takes effect; earlier ones are dead code that misleads readers.",

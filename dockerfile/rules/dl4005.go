@@ -5,11 +5,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4005: Use `SHELL` to change the default shell
+// DL4005: /bin/sh is replaced instead of using SHELL
 var dl4005 = dockerfile.Rule{
 	ID:       "DL4005",
 	Version:  1,
-	Title:    "Use `SHELL` to change the default shell.",
+	Title:    "/bin/sh is replaced instead of using SHELL.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "Replacing /bin/sh with a symlink changes the shell for every later RUN and for the base image's own scripts, invisibly. The SHELL instruction changes it for this Dockerfile, explicitly.",

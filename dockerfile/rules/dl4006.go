@@ -8,11 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-// DL4006: Set the `SHELL` option -o pipefail before `RUN` with a pipe in it
+// DL4006: RUN with a pipe runs without pipefail
 var dl4006 = dockerfile.Rule{
 	ID:       "DL4006",
 	Version:  1,
-	Title:    "Set the `SHELL` option -o pipefail before `RUN` with a pipe in it.",
+	Title:    "RUN with a pipe runs without pipefail.",
 	Upstream: "warning",
 	Severity: finding.SeverityMedium,
 	Why:      "/bin/sh returns the status of the last command of a pipeline, so `curl \u2026 | tar x` succeeds even when the download failed and the build goes on with a broken layer. Set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` (or `set -o pipefail` in the RUN).",
