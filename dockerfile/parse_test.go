@@ -183,6 +183,10 @@ func TestShellCommands(t *testing.T) {
 		{"control-flow", "if [ -f x ]; then rm x; fi; for i in 1 2; do echo $i; done", func(s *dockerfile.Script) bool {
 			return len(s.Find("rm")) == 1 && len(s.Find("echo")) == 1
 		}},
+		{"chains", "apt-get update && apt-get install -y x || true; echo done\nmake | tee log", func(s *dockerfile.Script) bool {
+			ch := s.ChainOf(s.Commands[0])
+			return len(ch) == 3 && ch[2].Is("true") && len(s.ChainOf(s.Commands[3])) == 1 && len(s.ChainOf(s.Commands[4])) == 2
+		}},
 		{"syntax-error", "echo 'unterminated", func(s *dockerfile.Script) bool { return s.Err != nil }},
 	}
 	for _, tt := range tests {

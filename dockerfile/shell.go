@@ -40,6 +40,10 @@ type Command struct {
 	Subst bool
 	// Nested is true for commands read from the string of `sh -c '...'`.
 	Nested bool
+	// Chain numbers the list of commands joined by &&, || and pipes that
+	// the command is part of; commands separated by ; or newlines are in
+	// different chains.
+	Chain int
 
 	prog string // cached base name of Name
 	idx  int    // position in Script.Commands
@@ -211,6 +215,17 @@ func (s *Script) Find(name string, args ...string) []*Command {
 	return out
 }
 
+// ChainOf returns the commands of c's chain (joined by &&, || or pipes), in order.
+func (s *Script) ChainOf(c *Command) []*Command {
+	var out []*Command
+	for _, o := range s.Commands {
+		if o.Chain == c.Chain {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // Any reports whether any command satisfies f.
 func (s *Script) Any(f func(*Command) bool) bool {
 	if s == nil {
@@ -266,6 +281,7 @@ func ParseShell(src string) *Script {
 type shellBuilder struct {
 	s        *Script
 	pipeline int
+	chain    int
 }
 
 func (b *shellBuilder) parse(src string, depth int, nested bool) {
@@ -278,6 +294,7 @@ func (b *shellBuilder) parse(src string, depth int, nested bool) {
 		return
 	}
 	for _, st := range f.Stmts {
+		b.chain++
 		b.stmt(src, st, depth, shellCtx{nested: nested})
 	}
 }
@@ -290,6 +307,7 @@ type shellCtx struct {
 
 func (b *shellBuilder) stmts(src string, sts []*syntax.Stmt, depth int, ctx shellCtx) {
 	for _, st := range sts {
+		b.chain++
 		b.stmt(src, st, depth, ctx)
 	}
 }
@@ -351,7 +369,7 @@ func (b *shellBuilder) stmt(src string, st *syntax.Stmt, depth int, ctx shellCtx
 }
 
 func (b *shellBuilder) call(src string, c *syntax.CallExpr, depth int, ctx shellCtx) {
-	cmd := &Command{Pipeline: ctx.pipeline, PipeIn: ctx.pipeIn, PipeOut: ctx.pipeOut, Subst: ctx.subst, Nested: ctx.nested}
+	cmd := &Command{Pipeline: ctx.pipeline, PipeIn: ctx.pipeIn, PipeOut: ctx.pipeOut, Subst: ctx.subst, Nested: ctx.nested, Chain: b.chain}
 	for _, a := range c.Assigns {
 		v := ""
 		if a.Value != nil {
