@@ -20,9 +20,9 @@ import (
 // MaxFileSize is the default size limit of one Dockerfile.
 const MaxFileSize = safeio.MaxConfigFile
 
-// maxLineLength is longer than any real instruction; BuildKit's scanner
-// refuses longer lines, so we report them the same way everywhere.
-const maxLineLength = 1 << 20
+// maxLineLength is the longest physical line BuildKit's scanner accepts
+// (bufio's default token size); docker build fails on longer lines too.
+const maxLineLength = 64<<10 - 1
 
 // ParseError is a Dockerfile that could not be parsed: the file, the 1-based
 // line (0 when unknown) and the reason.
@@ -77,7 +77,7 @@ func ParseBytes(name string, data []byte) (f *File, err error) {
 	}
 	for i, l := range f.Lines {
 		if len(l) > maxLineLength {
-			return nil, &ParseError{Path: name, Line: i + 1, Msg: fmt.Sprintf("line longer than %d bytes", maxLineLength)}
+			return nil, &ParseError{Path: name, Line: i + 1, Msg: fmt.Sprintf("line longer than %d bytes (BuildKit's limit)", maxLineLength)}
 		}
 	}
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {

@@ -128,6 +128,7 @@ func TestParseErrors(t *testing.T) {
 		{"unterminated-heredoc", "FROM debian:12\nRUN <<EOF\necho\n", 2, "unterminated heredoc"},
 		{"binary", "FROM debian:12\n\x00\x01\x02", 2, "not a text file"},
 		{"env-without-value", "FROM debian:12\nENV A\n", 2, "ENV must have two arguments"},
+		{"line-too-long", "FROM debian:12\nRUN echo " + strings.Repeat("a", 70000) + "\n", 2, "line longer than 65535 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
