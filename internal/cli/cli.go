@@ -112,6 +112,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newSbomCmd(a, catalogerList),
 		newHookCmd(a),
 		newVerifyCommitsCmd(a),
+		newLintCmd(a),
 		newVersionCmd(),
 		newReportCmd(a),
 	)
