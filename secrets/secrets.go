@@ -290,8 +290,29 @@ func (s *Scanner) notes(st Stats) []finding.Note {
 // ScanBytes scans one in-memory file (stdin, a test) under the given path.
 func (s *Scanner) ScanBytes(path string, content []byte) []finding.Finding {
 	w := s.newWorker()
-	fs, _ := w.scanContent(source.File{Path: path, Size: int64(len(content))}, content)
+	f := source.File{Path: path, Size: int64(len(content))}
+	if s.fileAllowed(f) {
+		return nil
+	}
+	fs := w.pathFindings(f)
+	more, _ := w.scanContent(f, content)
+	fs = append(fs, more...)
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int { return finding.Compare(&a, &b) })
 	return fs
+}
+
+// fileAllowed reports whether a file is skipped whole: a path to skip or a
+// global allowlist matching its path or commit.
+func (s *Scanner) fileAllowed(f source.File) bool {
+	if slices.Contains(s.opts.SkipPaths, f.Path) {
+		return true
+	}
+	for _, a := range s.allowlists {
+		if a.pathOrCommitAllowed(f.Path, f.Commit) {
+			return true
+		}
+	}
+	return false
 }
 
 type fileResult int
@@ -320,13 +341,8 @@ func (s *Scanner) newWorker() *worker {
 
 func (w *worker) scanFile(f source.File) ([]finding.Finding, fileResult) {
 	s := w.s
-	if slices.Contains(s.opts.SkipPaths, f.Path) {
+	if s.fileAllowed(f) {
 		return nil, resPath
-	}
-	for _, a := range s.allowlists {
-		if a.pathOrCommitAllowed(f.Path, f.Commit) {
-			return nil, resPath
-		}
 	}
 	// Path-only rules need no content and also apply to binary files.
 	fs := w.pathFindings(f)
