@@ -96,6 +96,7 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 // addCommands lists every command, in help order.
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
+		newSecretsCmd(a),
 		newVersionCmd(),
 	)
 }
