@@ -82,7 +82,10 @@ type compiledRule struct {
 	// maxLen is the longest match the regex can make, in bytes; -1 if
 	// unbounded (or anchored to the text start), in which case the rule runs
 	// on the whole file rather than on windows around keyword hits.
-	maxLen  int
+	maxLen int
+	// maxNL is the most newlines a match can span; -1 if unbounded. With
+	// it, a window is the keyword's line and maxNL lines either side.
+	maxNL   int
 	generic bool
 }
 
@@ -214,7 +217,7 @@ func compileRule(r *Rule, index int) (*compiledRule, error) {
 	if r.ID == "" {
 		return nil, fmt.Errorf("rule %d has no id", index)
 	}
-	c := &compiledRule{Rule: r, index: index, maxLen: -1,
+	c := &compiledRule{Rule: r, index: index, maxLen: -1, maxNL: -1,
 		generic: strings.Contains(strings.ToLower(r.ID), "generic")}
 	if r.Regex == "" && r.Path == "" {
 		return nil, fmt.Errorf("rule %q: needs a regex or a path", r.ID)
@@ -230,6 +233,10 @@ func compileRule(r *Rule, index int) (*compiledRule, error) {
 		c.re = re
 		if prog, err := syntax.Parse(r.Regex, syntax.Perl); err == nil {
 			c.maxLen = maxMatchLen(prog.Simplify())
+			c.maxNL = maxNewlines(prog.Simplify())
+			if hasBeginText(prog) {
+				c.maxLen, c.maxNL = -1, -1
+			}
 		}
 	}
 	if r.Path != "" {
@@ -312,4 +319,68 @@ func bound(n int) int {
 		return maxRegionLen + 1
 	}
 	return n
+}
+
+// maxNewlines returns the most newlines a match of re can contain, or -1 if
+// unbounded.
+func maxNewlines(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if r == '\n' {
+				n++
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return 1
+			}
+		}
+		return 0
+	case syntax.OpAnyChar:
+		return 1
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxNewlines(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus, syntax.OpRepeat:
+		n := maxNewlines(re.Sub[0])
+		if n == 0 {
+			return 0
+		}
+		if n < 0 || re.Op != syntax.OpRepeat || re.Max < 0 {
+			return -1
+		}
+		return bound(n * re.Max)
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, s := range re.Sub {
+			n := maxNewlines(s)
+			if n < 0 {
+				return -1
+			}
+			if re.Op == syntax.OpConcat {
+				total = bound(total + n)
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total
+	}
+	return 0 // empty-width assertions, AnyCharNotNL, empty match
+}
+
+// hasBeginText reports whether re anchors at the start of the text (^
+// without (?m), \A): windows would change its meaning.
+func hasBeginText(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpBeginText {
+		return true
+	}
+	for _, s := range re.Sub {
+		if hasBeginText(s) {
+			return true
+		}
+	}
+	return false
 }

@@ -364,10 +364,16 @@ func (w *worker) scanFile(f source.File) ([]finding.Finding, fileResult) {
 		return fs, resUnreadable
 	}
 	more, res := w.scanContent(f, data)
+	if cap(w.buf) > maxKeptBuffer {
+		w.buf = nil // keep peak memory to the files being scanned now
+	}
 	return append(fs, more...), res
 }
 
 var errTooLarge = errors.New("file exceeds the size limit")
+
+// maxKeptBuffer is the largest read buffer a worker keeps between files.
+const maxKeptBuffer = 4 << 20
 
 // read reads a whole file into the worker's buffer, bounded by MaxFileSize.
 func (w *worker) read(r io.Reader, size int64) ([]byte, error) {
@@ -481,18 +487,31 @@ func (w *worker) runRule(out []hit, r *compiledRule, f source.File, data []byte,
 	if w.s.ruleSkipsFile(r, f) {
 		return out
 	}
-	if hits == nil || r.maxLen < 0 || r.maxLen > maxRegionLen || len(data) <= 2*r.maxLen {
+	byLen := r.maxLen >= 0 && r.maxLen <= maxRegionLen
+	byLines := r.maxNL >= 0 && r.maxNL <= maxWindowLines
+	if hits == nil || (!byLen && !byLines) {
 		return w.matchRegion(out, r, f, data, 0, len(data))
 	}
 	start, end := -1, -1
 	for i, h := range hits {
-		lo := int(h) - int(klens[i]) - r.maxLen
-		hi := int(h) + r.maxLen
-		if lo < 0 {
-			lo = 0
+		kw := int(h) - int(klens[i])
+		if start >= 0 && kw < end {
+			// The keyword's line is inside the current window (which
+			// ends at a line end): widen it only if the window of this
+			// hit may reach past it. Avoids rescanning long lines.
+			if (byLines && r.maxNL == 0) || (byLen && int(h)+r.maxLen < end) {
+				continue
+			}
 		}
-		if hi > len(data) {
-			hi = len(data)
+		var lo, hi int
+		if byLines {
+			lo, hi = linesBefore(data, kw, r.maxNL), linesAfter(data, int(h), r.maxNL)
+		} else {
+			lo, hi = 0, len(data)
+		}
+		if byLen {
+			lo = max(lo, lineStart(data, kw-r.maxLen))
+			hi = min(hi, lineEnd(data, int(h)+r.maxLen))
 		}
 		if start >= 0 && lo <= end {
 			end = max(end, hi)
@@ -509,16 +528,57 @@ func (w *worker) runRule(out []hit, r *compiledRule, f source.File, data []byte,
 	return out
 }
 
-// matchRegion widens [lo,hi) to whole lines and reports the rule's matches in it.
-func (w *worker) matchRegion(out []hit, r *compiledRule, f source.File, data []byte, lo, hi int) []hit {
-	lo = bytes.LastIndexByte(data[:lo], '\n') + 1
-	if i := bytes.IndexByte(data[hi:], '\n'); i >= 0 {
-		hi += i + 1
-	} else {
-		hi = len(data)
+// maxWindowLines caps the lines a window spans around a keyword.
+const maxWindowLines = 64
+
+// lineStart returns the start of the line holding offset i (clamped).
+func lineStart(data []byte, i int) int {
+	if i <= 0 {
+		return 0
 	}
-	region := data[lo:hi]
-	for _, m := range r.re.FindAllSubmatchIndex(region, -1) {
+	if i > len(data) {
+		i = len(data)
+	}
+	return bytes.LastIndexByte(data[:i], '\n') + 1
+}
+
+// lineEnd returns the offset just past the newline ending the line holding
+// offset i, or the end of data.
+func lineEnd(data []byte, i int) int {
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(data) {
+		return len(data)
+	}
+	if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+		return i + j + 1
+	}
+	return len(data)
+}
+
+// linesBefore returns the start of the line n lines above the one holding i.
+func linesBefore(data []byte, i, n int) int {
+	lo := lineStart(data, i)
+	for ; n > 0 && lo > 0; n-- {
+		lo = lineStart(data, lo-1)
+	}
+	return lo
+}
+
+// linesAfter returns the end of the line n lines below the one ending at or
+// after offset i (the line of the last keyword byte, i-1).
+func linesAfter(data []byte, i, n int) int {
+	hi := lineEnd(data, max(i-1, 0))
+	for ; n > 0 && hi < len(data); n-- {
+		hi = lineEnd(data, hi)
+	}
+	return hi
+}
+
+// matchRegion reports the rule's matches in data[lo:hi], which are whole lines.
+func (w *worker) matchRegion(out []hit, r *compiledRule, f source.File, data []byte, lo, hi int) []hit {
+	for _, m := range r.re.FindAllSubmatchIndex(data[lo:hi], -1) {
 		out = w.s.report(out, r, f, data, lo, m)
 	}
 	return out
