@@ -83,10 +83,19 @@ type compiledRule struct {
 	// unbounded (or anchored to the text start), in which case the rule runs
 	// on the whole file rather than on windows around keyword hits.
 	maxLen int
-	// maxNL is the most newlines a match can span; -1 if unbounded. With
-	// it, a window is the keyword's line and maxNL lines either side.
-	maxNL   int
+	// maxNL is the most newlines a match can span; -1 if unbounded.
+	maxNL int
+	// win bounds a match around a keyword hit; see windowOf.
+	win     window
 	generic bool
+}
+
+// window bounds where a match can lie around the keyword occurrence it
+// contains: lines and bytes before the keyword's end and after its start.
+// -1 means unbounded.
+type window struct {
+	nlBefore, nlAfter   int
+	lenBefore, lenAfter int
 }
 
 type compiledAllowlist struct {
@@ -237,6 +246,7 @@ func compileRule(r *Rule, index int) (*compiledRule, error) {
 			if hasBeginText(prog) {
 				c.maxLen, c.maxNL = -1, -1
 			}
+			c.win = windowOf(prog.Simplify(), c.maxLen, c.maxNL, r.Keywords)
 		}
 	}
 	if r.Path != "" {
@@ -383,4 +393,166 @@ func hasBeginText(re *syntax.Regexp) bool {
 		}
 	}
 	return false
+}
+
+// windowOf bounds a match around a keyword occurrence it holds. In general
+// the keyword can be anywhere in the match, so the match lies within maxNL
+// lines and maxLen bytes on both sides. When the regex is A K B with K a
+// finite set of strings each holding a keyword (an "anchor"), the keyword
+// occurrence inside K bounds the match by A before and B after: a generic
+// rule "name{0,30} (password|secret) = value" then needs only the lines
+// from the keyword's on.
+func windowOf(re *syntax.Regexp, maxLen, maxNL int, keywords []string) window {
+	w := window{nlBefore: maxNL, nlAfter: maxNL, lenBefore: maxLen, lenAfter: maxLen}
+	if maxLen < 0 && maxNL < 0 && len(keywords) == 0 {
+		return w
+	}
+	subs := flattenConcat(re)
+	lower := make([]string, len(keywords))
+	for i, k := range keywords {
+		lower[i] = strings.ToLower(k)
+	}
+	for i := range subs {
+		for j := i; j < len(subs) && j < i+4; j++ {
+			strs, ok := finiteStrings(subs[i:j+1], 256)
+			if !ok || !allHoldKeyword(strs, lower) {
+				continue
+			}
+			a, k, b := subs[:i], subs[i:j+1], subs[j+1:]
+			nlA, nlK, nlB := seqNL(a), seqNL(k), seqNL(b)
+			lenA, lenK, lenB := seqLen(a), seqLen(k), seqLen(b)
+			return window{
+				nlBefore:  addBounded(nlA, nlK),
+				nlAfter:   addBounded(nlK, nlB),
+				lenBefore: addBounded(lenA, lenK),
+				lenAfter:  addBounded(lenK, lenB),
+			}
+		}
+	}
+	return w
+}
+
+// flattenConcat lists the parts of a concatenation, looking through capture
+// groups and nested concatenations (which change no lengths).
+func flattenConcat(re *syntax.Regexp) []*syntax.Regexp {
+	switch re.Op {
+	case syntax.OpCapture:
+		return flattenConcat(re.Sub[0])
+	case syntax.OpConcat:
+		var out []*syntax.Regexp
+		for _, s := range re.Sub {
+			out = append(out, flattenConcat(s)...)
+		}
+		return out
+	}
+	return []*syntax.Regexp{re}
+}
+
+func addBounded(a, b int) int {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	return bound(a + b)
+}
+
+func seqNL(rs []*syntax.Regexp) int {
+	n := 0
+	for _, r := range rs {
+		n = addBounded(n, maxNewlines(r))
+	}
+	return n
+}
+
+func seqLen(rs []*syntax.Regexp) int {
+	n := 0
+	for _, r := range rs {
+		n = addBounded(n, maxMatchLen(r))
+	}
+	return n
+}
+
+func allHoldKeyword(strs []string, keywords []string) bool {
+	if len(strs) == 0 {
+		return false
+	}
+	for _, s := range strs {
+		found := false
+		for _, k := range keywords {
+			if k != "" && strings.Contains(s, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// finiteStrings lists, lower-cased, every string the concatenation of rs
+// matches, if that language is finite and at most limit strings.
+func finiteStrings(rs []*syntax.Regexp, limit int) ([]string, bool) {
+	out := []string{""}
+	for _, r := range rs {
+		set, ok := finiteOne(r, limit)
+		if !ok || len(out)*len(set) > limit {
+			return nil, false
+		}
+		next := make([]string, 0, len(out)*len(set))
+		for _, p := range out {
+			for _, s := range set {
+				next = append(next, p+s)
+			}
+		}
+		out = next
+	}
+	return out, true
+}
+
+func finiteOne(re *syntax.Regexp, limit int) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary,
+		syntax.OpBeginLine, syntax.OpEndLine, syntax.OpEndText:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}, true
+	case syntax.OpCharClass:
+		var set []string
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 8 {
+				return nil, false
+			}
+			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+				s := strings.ToLower(string(c))
+				if !seen[s] {
+					seen[s] = true
+					set = append(set, s)
+				}
+			}
+			if len(set) > 16 {
+				return nil, false
+			}
+		}
+		return set, true
+	case syntax.OpCapture:
+		return finiteOne(re.Sub[0], limit)
+	case syntax.OpQuest:
+		set, ok := finiteOne(re.Sub[0], limit)
+		return append(set, ""), ok
+	case syntax.OpConcat:
+		return finiteStrings(re.Sub, limit)
+	case syntax.OpAlternate:
+		var set []string
+		for _, s := range re.Sub {
+			sub, ok := finiteOne(s, limit)
+			if !ok || len(set)+len(sub) > limit {
+				return nil, false
+			}
+			set = append(set, sub...)
+		}
+		return set, true
+	}
+	return nil, false
 }

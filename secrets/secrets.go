@@ -487,8 +487,9 @@ func (w *worker) runRule(out []hit, r *compiledRule, f source.File, data []byte,
 	if w.s.ruleSkipsFile(r, f) {
 		return out
 	}
-	byLen := r.maxLen >= 0 && r.maxLen <= maxRegionLen
-	byLines := r.maxNL >= 0 && r.maxNL <= maxWindowLines
+	wn := r.win
+	byLen := wn.lenBefore >= 0 && wn.lenAfter >= 0 && max(wn.lenBefore, wn.lenAfter) <= maxRegionLen
+	byLines := wn.nlBefore >= 0 && wn.nlAfter >= 0 && max(wn.nlBefore, wn.nlAfter) <= maxWindowLines
 	if hits == nil || (!byLen && !byLines) {
 		return w.matchRegion(out, r, f, data, 0, len(data))
 	}
@@ -497,21 +498,19 @@ func (w *worker) runRule(out []hit, r *compiledRule, f source.File, data []byte,
 		kw := int(h) - int(klens[i])
 		if start >= 0 && kw < end {
 			// The keyword's line is inside the current window (which
-			// ends at a line end): widen it only if the window of this
-			// hit may reach past it. Avoids rescanning long lines.
-			if (byLines && r.maxNL == 0) || (byLen && int(h)+r.maxLen < end) {
+			// ends at a line end): widen it only if this hit's window
+			// may reach past it. Avoids rescanning long lines.
+			if (byLines && wn.nlAfter == 0) || (byLen && kw+wn.lenAfter < end) {
 				continue
 			}
 		}
-		var lo, hi int
+		lo, hi := 0, len(data)
 		if byLines {
-			lo, hi = linesBefore(data, kw, r.maxNL), linesAfter(data, int(h), r.maxNL)
-		} else {
-			lo, hi = 0, len(data)
+			lo, hi = linesBefore(data, max(int(h)-1, 0), wn.nlBefore), linesAfter(data, kw+1, wn.nlAfter)
 		}
 		if byLen {
-			lo = max(lo, lineStart(data, kw-r.maxLen))
-			hi = min(hi, lineEnd(data, int(h)+r.maxLen))
+			lo = max(lo, lineStart(data, int(h)-wn.lenBefore))
+			hi = min(hi, lineEnd(data, kw+wn.lenAfter))
 		}
 		if start >= 0 && lo <= end {
 			end = max(end, hi)
