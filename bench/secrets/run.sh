@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Compares `sluice secrets` with gitleaks and trivy's secret scanner on the
+# same inputs: a source tree (default: the Go toolchain at $(go env GOROOT))
+# and a git history (default: this repository). Prints wall time, CPU time
+# (user+sys: the fair figure on a shared machine), throughput, peak memory,
+# findings, the ratios, and how sluice with --config gitleaks.toml agrees with
+# gitleaks on the same files.
+#
+#   bench/secrets/run.sh                   # everything
+#   TREE=/path HISTORY_REPO=/repo bench/secrets/run.sh
+#   SKIP_TRIVY=1 bench/secrets/run.sh      # trivy takes minutes to build
+#
+# Peers are installed with `go install` into $WORK/bin (kept between runs when
+# WORK is set). Nothing else is downloaded.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$work/bin"
+bin=$work/bin
+GITLEAKS_VERSION=${GITLEAKS_VERSION:-v8.30.1}
+TRIVY_VERSION=${TRIVY_VERSION:-v0.74.0}
+TREE=${TREE:-$(go env GOROOT)}
+HISTORY_REPO=${HISTORY_REPO:-$repo}
+RUNS=${RUNS:-1}
+config=${GITLEAKS_CONFIG:-}
+if [ -z "$config" ]; then
+	for c in "$repo/../shared/fixtures/gitleaks/gitleaks.toml" "$repo/../../shared/fixtures/gitleaks/gitleaks.toml"; do
+		[ -f "$c" ] && config=$c && break
+	done
+fi
+
+echo "== installing peers into $bin"
+[ -x "$bin/gitleaks" ] || GOBIN=$bin go install "github.com/zricethezav/gitleaks/v8@$GITLEAKS_VERSION"
+if [ -z "${SKIP_TRIVY:-}" ] && [ ! -x "$bin/trivy" ]; then
+	mkdir -p "$work/trivymod"
+	(cd "$work/trivymod" && { [ -f go.mod ] || go mod init scratch/trivy >/dev/null 2>&1; } &&
+		go get -tool "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION" &&
+		GOBIN=$bin go install github.com/aquasecurity/trivy/cmd/trivy)
+fi
+(cd "$repo" && go build -o "$bin/sluice" ./cmd/sluice)
+
+tree_mb=$(du -sm "$TREE" | cut -f1)
+echo "== tree: $TREE ($tree_mb MB, $(find "$TREE" -type f | wc -l) files); history: $HISTORY_REPO; CPUs: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# measure NAME MB CMD...: runs CMD $RUNS times, keeps the fastest (by CPU).
+declare -A WALL CPU RSS
+measure() {
+	local name=$1 mb=$2
+	shift 2
+	local best_cpu="" best_wall="" best_rss=""
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f '%e %U %S %M' -o "$work/time.$name" "$@" >"$work/out.$name" 2>"$work/err.$name" || true
+		read -r wall user sys rss <"$work/time.$name"
+		cpu=$(echo "$user + $sys" | bc)
+		if [ -z "$best_cpu" ] || [ "$(echo "$cpu < $best_cpu" | bc)" = 1 ]; then
+			best_cpu=$cpu best_wall=$wall best_rss=$rss
+		fi
+	done
+	WALL[$name]=$best_wall CPU[$name]=$best_cpu RSS[$name]=$best_rss
+	printf '%-28s wall %7.2f s  cpu %7.2f s  %7.1f MB/s (wall)  peak %5d MiB' "$name" "$best_wall" "$best_cpu" \
+		"$(echo "$mb / $best_wall" | bc -l)" $((best_rss / 1024))
+}
+ratio() { echo "scale=1; $1 / $2" | bc -l; }
+
+echo
+echo "== tree"
+measure sluice "$tree_mb" "$bin/sluice" secrets -f json -o "$work/sluice.json" "$TREE"
+echo "  findings $(jq '[.findings[] | select(.suppressed == null)] | length' "$work/sluice.json")"
+measure gitleaks "$tree_mb" "$bin/gitleaks" dir "$TREE" --no-banner --exit-code 0 --redact -l warn -f json -r "$work/gitleaks.json"
+echo "  findings $(jq length "$work/gitleaks.json")"
+if [ -x "$bin/trivy" ]; then
+	measure trivy "$tree_mb" "$bin/trivy" fs --scanners secret --skip-db-update --offline-scan -q \
+		--cache-dir "$work/trivy-cache" -f json -o "$work/trivy.json" "$TREE"
+	echo "  findings $(jq '[.Results[]?.Secrets[]?] | length' "$work/trivy.json")"
+fi
+echo
+echo "sluice vs gitleaks: $(ratio "${WALL[gitleaks]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[gitleaks]}" "${CPU[sluice]}")x cpu (goal 20x)"
+[ -x "$bin/trivy" ] && echo "sluice vs trivy:    $(ratio "${WALL[trivy]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[trivy]}" "${CPU[sluice]}")x cpu (goal 4x)"
+
+if [ -n "$config" ]; then
+	echo
+	echo "== same rules: sluice --config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
+	measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --show-secrets --no-gitleaksignore --config "$config" -o "$work/sluice-gl.json" "$TREE"
+	echo
+	measure gitleaks-nodecode "$tree_mb" "$bin/gitleaks" dir "$TREE" --no-banner --exit-code 0 -l warn --max-decode-depth 0 -c "$config" -f json -r "$work/gitleaks-nodecode.json"
+	echo
+	root=$(cd "$TREE" && pwd)
+	jq -r '.findings[] | select(.suppressed == null) | "\(.location.path):\(.location.line):\(.rule)"' "$work/sluice-gl.json" | sort -u >"$work/a.txt"
+	jq -r --arg root "$root/" '.[] | "\(.File | ltrimstr($root)):\(.StartLine):\(.RuleID)"' "$work/gitleaks-nodecode.json" | sort -u >"$work/b.txt"
+	echo "  sluice $(wc -l <"$work/a.txt"), gitleaks $(wc -l <"$work/b.txt"), both $(comm -12 "$work/a.txt" "$work/b.txt" | wc -l)"
+	echo "  only sluice:";   comm -23 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
+	echo "  only gitleaks:"; comm -13 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
+	echo "  sluice vs gitleaks with the same rules: $(ratio "${WALL[gitleaks-nodecode]}" "${WALL[sluice-gitleaks-config]}")x wall, $(ratio "${CPU[gitleaks-nodecode]}" "${CPU[sluice-gitleaks-config]}")x cpu"
+fi
+
+echo
+echo "== history: $HISTORY_REPO ($(git -C "$HISTORY_REPO" rev-list --all | wc -l) commits)"
+hist_mb=$(du -sm "$HISTORY_REPO/.git" 2>/dev/null | cut -f1 || echo 1)
+measure sluice-history "$hist_mb" "$bin/sluice" secrets --history -f json -o "$work/sluice-h.json" "$HISTORY_REPO"
+echo "  findings $(jq '[.findings[] | select(.suppressed == null)] | length' "$work/sluice-h.json")"
+measure gitleaks-history "$hist_mb" "$bin/gitleaks" git "$HISTORY_REPO" --no-banner --exit-code 0 --redact -l warn --log-opts=--all -f json -r "$work/gitleaks-h.json"
+echo "  findings $(jq length "$work/gitleaks-h.json")"
+echo "sluice vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history]}")x cpu (goal 10x)"
+echo
+echo "reports kept in $work"
