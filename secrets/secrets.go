@@ -671,7 +671,7 @@ func (s *Scanner) newFinding(r *compiledRule, f source.File, startLine, endLine,
 		fd.Location.EndLine = endLine
 	}
 	if f.Deleted {
-		fd.Message += " (in a file deleted by a later layer: still in the image)"
+		fd.Message += deletedNote
 	}
 	if secret != "" {
 		fd.Evidence = append(fd.Evidence,
@@ -690,6 +690,8 @@ func (s *Scanner) newFinding(r *compiledRule, f source.File, startLine, endLine,
 	}
 	return fd
 }
+
+const deletedNote = " (in a file deleted by a later layer: still in the image)"
 
 // Fingerprint is the gitleaks-compatible identity of a finding:
 // "path:rule:line", prefixed by "commit:" for history findings (as in

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/secrets"
 	"github.com/sluice-dev/sluice/secrets/rules"
@@ -286,4 +288,35 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAnalyzer runs the scanner through the analysis.Analyzer interface, as
+// the image driver does for each layer: a secret added in layer 2 (index 1)
+// and deleted in layer 3 keeps its layer and becomes at least high.
+func TestAnalyzer(t *testing.T) {
+	s := newScanner(t, secrets.Options{})
+	a := s.Analyzer()
+	if !a.Wants("etc/app.env", 0o644, 100) || a.Wants("etc/dir", os.ModeDir, 0) || a.Wants("big", 0o644, 1<<30) {
+		t.Error("Wants: want regular files within the size limit")
+	}
+	if a.Version() != newScanner(t, secrets.Options{}).Analyzer().Version() {
+		t.Error("version not stable for the same rules")
+	}
+	content := []byte("STRIPE=sk_test_X0moDoqW4sg8NFNl5oFA6Qd8\n")
+	res, err := a.Analyze(context.Background(), &analysis.Input{Path: "app/.env", Mode: 0o644, Size: int64(len(content)),
+		Layer: "sha256:layer2", LayerIndex: 1, Content: bytes.NewReader(content)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings: %+v", res.Findings)
+	}
+	f := res.Findings[0]
+	if f.Severity != finding.SeverityLow || f.Location.Layer != "sha256:layer2" || f.Location.LayerIndex != 1 {
+		t.Errorf("before deletion: %v %+v", f.Severity, f.Location)
+	}
+	secrets.MarkDeleted(&f)
+	if f.Severity != finding.SeverityHigh || !f.Location.Deleted {
+		t.Errorf("after deletion: %v deleted=%v", f.Severity, f.Location.Deleted)
+	}
 }
