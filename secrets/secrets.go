@@ -199,7 +199,6 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 	defer cancel()
 	files := make(chan source.File, 4*s.opts.Workers)
 	var mu sync.Mutex
-	var firstErr error
 	var wg sync.WaitGroup
 	for range s.opts.Workers {
 		wg.Add(1)
@@ -237,8 +236,8 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if !f.Mode.IsRegular() && f.Mode.Type() != 0 {
-			return nil
+		if !f.Mode.IsRegular() {
+			return nil // directories, symlinks, devices, whiteouts
 		}
 		select {
 		case files <- f:
@@ -253,10 +252,7 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 		err = ctx.Err()
 	}
 	if err != nil {
-		mu.Lock()
-		firstErr = err
-		mu.Unlock()
-		return nil, fmt.Errorf("scan %s: %w", src.Metadata().Name, firstErr)
+		return nil, fmt.Errorf("scan %s: %w", src.Metadata().Name, err)
 	}
 	rep.Stats = Stats{Files: st.files.Load(), Bytes: st.bytes.Load(), SkippedBinary: st.binary.Load(),
 		SkippedLarge: st.large.Load(), SkippedPaths: st.paths.Load(), Unreadable: st.unreadable.Load()}

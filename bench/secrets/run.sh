@@ -20,7 +20,9 @@ bin=$work/bin
 GITLEAKS_VERSION=${GITLEAKS_VERSION:-v8.30.1}
 TRIVY_VERSION=${TRIVY_VERSION:-v0.74.0}
 TREE=${TREE:-$(go env GOROOT)}
-HISTORY_REPO=${HISTORY_REPO:-$repo}
+HISTORY_REPO=${HISTORY_REPO:-}
+HISTORY_MODULE=${HISTORY_MODULE:-golang.org/x/crypto}
+HISTORY_VERSIONS=${HISTORY_VERSIONS:-v0.20.0 v0.25.0 v0.30.0 v0.35.0 v0.40.0 v0.45.0 v0.50.0 v0.55.0 v0.59.0}
 RUNS=${RUNS:-1}
 config=${GITLEAKS_CONFIG:-}
 if [ -z "$config" ]; then
@@ -35,9 +37,32 @@ if [ -z "${SKIP_TRIVY:-}" ] && [ ! -x "$bin/trivy" ]; then
 	mkdir -p "$work/trivymod"
 	(cd "$work/trivymod" && { [ -f go.mod ] || go mod init scratch/trivy >/dev/null 2>&1; } &&
 		go get -tool "github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_VERSION" &&
-		GOBIN=$bin go install github.com/aquasecurity/trivy/cmd/trivy)
+		GOEXPERIMENT=jsonv2 GOBIN=$bin go install github.com/aquasecurity/trivy/cmd/trivy) # trivy needs encoding/json/v2
 fi
 (cd "$repo" && go build -o "$bin/sluice" ./cmd/sluice)
+
+# A real history to scan: successive releases of a Go module (fetched from
+# the module proxy) committed one after another, unless HISTORY_REPO is set.
+if [ -z "$HISTORY_REPO" ]; then
+	HISTORY_REPO=$work/history-repo
+	if [ ! -d "$HISTORY_REPO/.git" ]; then
+		echo "== building a history from $HISTORY_MODULE releases"
+		git init -q -b main "$HISTORY_REPO"
+		i=0
+		for v in $HISTORY_VERSIONS; do
+			dir=$(cd "$work" && go mod download -json "$HISTORY_MODULE@$v" | jq -r .Dir)
+			find "$HISTORY_REPO" -mindepth 1 -maxdepth 1 ! -name .git -exec rm -rf {} +
+			cp -r "$dir"/. "$HISTORY_REPO"/
+			chmod -R u+w "$HISTORY_REPO"
+			i=$((i + 1))
+			d="2024-$(printf %02d $((i % 12 + 1)))-01T12:00:00Z"
+			git -C "$HISTORY_REPO" add -A
+			GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench \
+				GIT_COMMITTER_EMAIL=bench@example.com GIT_AUTHOR_DATE=$d GIT_COMMITTER_DATE=$d \
+				git -C "$HISTORY_REPO" commit -q -m "$HISTORY_MODULE $v"
+		done
+	fi
+fi
 
 tree_mb=$(du -sm "$TREE" | cut -f1)
 echo "== tree: $TREE ($tree_mb MB, $(find "$TREE" -type f | wc -l) files); history: $HISTORY_REPO; CPUs: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"

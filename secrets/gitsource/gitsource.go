@@ -86,6 +86,7 @@ func (h *History) Files(ctx context.Context, fn func(source.File) error) error {
 func (h *History) introductions(ctx context.Context) ([]blobRef, error) {
 	args := []string{"-C", h.Repo, "-c", "core.quotePath=false", "log", "--date-order", "--reverse",
 		"--format=%x00commit %H%x00%an <%ae>%x00%aI", "--raw", "--no-abbrev", "--no-renames", "-z",
+		"--no-color", "--no-show-signature",
 		"--diff-merges=first-parent"}
 	if h.Since != "" {
 		args = append(args, "--since="+h.Since)
