@@ -60,7 +60,7 @@ func (a *Analyzer) Analyze(ctx context.Context, in *analysis.Input) (*analysis.R
 	}
 	f := source.File{Path: in.Path, Mode: in.Mode, Size: in.Size, Layer: in.Layer, LayerIndex: in.LayerIndex}
 	w := a.s.newWorker()
-	res := &analysis.Result{Findings: w.pathFindings(f)}
+	res := &analysis.Result{Findings: strip(w.pathFindings(f))}
 	if a.s.opts.MaxFileSize > 0 && in.Size > a.s.opts.MaxFileSize {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: larger than %d bytes, not scanned for secrets", in.Path, a.s.opts.MaxFileSize))
 		return res, nil
@@ -70,8 +70,8 @@ func (a *Analyzer) Analyze(ctx context.Context, in *analysis.Input) (*analysis.R
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: not scanned for secrets: %v", in.Path, err))
 		return res, nil
 	}
-	fs, _ := w.scanContent(f, data)
-	res.Findings = append(res.Findings, fs...)
+	hs, _ := w.scanContent(f, data)
+	res.Findings = append(res.Findings, strip(hs)...)
 	return res, nil
 }
 

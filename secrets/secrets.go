@@ -14,6 +14,7 @@ package secrets
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sluice-dev/sluice/finding"
@@ -200,6 +202,7 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 	files := make(chan source.File, 4*s.opts.Workers)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	var hits []hit
 	for range s.opts.Workers {
 		wg.Add(1)
 		go func() {
@@ -226,7 +229,7 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 				task.Add(1)
 				if len(fs) > 0 {
 					mu.Lock()
-					rep.Findings = append(rep.Findings, fs...)
+					hits = append(hits, fs...)
 					mu.Unlock()
 				}
 			}
@@ -254,6 +257,7 @@ func (s *Scanner) Scan(ctx context.Context, src source.Source) (*Report, error) 
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", src.Metadata().Name, err)
 	}
+	rep.Findings = strip(mergeHistory(hits, src))
 	rep.Stats = Stats{Files: st.files.Load(), Bytes: st.bytes.Load(), SkippedBinary: st.binary.Load(),
 		SkippedLarge: st.large.Load(), SkippedPaths: st.paths.Load(), Unreadable: st.unreadable.Load()}
 	if d, ok := src.(CommitDescriber); ok {
@@ -290,9 +294,9 @@ func (s *Scanner) ScanBytes(path string, content []byte) []finding.Finding {
 	if s.fileAllowed(f) {
 		return nil
 	}
-	fs := w.pathFindings(f)
+	hs := w.pathFindings(f)
 	more, _ := w.scanContent(f, content)
-	fs = append(fs, more...)
+	fs := strip(append(hs, more...))
 	slices.SortStableFunc(fs, func(a, b finding.Finding) int { return finding.Compare(&a, &b) })
 	return fs
 }
@@ -335,7 +339,7 @@ func (s *Scanner) newWorker() *worker {
 	return &worker{s: s, hits: make([][]int32, len(s.rules)), klen: make([][]int32, len(s.rules))}
 }
 
-func (w *worker) scanFile(f source.File) ([]finding.Finding, fileResult) {
+func (w *worker) scanFile(f source.File) ([]hit, fileResult) {
 	s := w.s
 	if s.fileAllowed(f) {
 		return nil, resPath
@@ -407,15 +411,15 @@ func (w *worker) read(r io.Reader, size int64) ([]byte, error) {
 	}
 }
 
-func (w *worker) pathFindings(f source.File) []finding.Finding {
-	var out []finding.Finding
+func (w *worker) pathFindings(f source.File) []hit {
+	var out []hit
 	for _, r := range w.s.pathOnly {
 		if !r.path.MatchString(f.Path) || w.s.ruleSkipsFile(r, f) {
 			continue
 		}
 		fd := w.s.newFinding(r, f, 0, 0, 0, "", "")
 		fd.Message = fmt.Sprintf("%s: file %s", r.Description, f.Path)
-		out = append(out, fd)
+		out = append(out, hit{f: fd})
 	}
 	return out
 }
@@ -438,7 +442,7 @@ func isBinary(b []byte) bool {
 	return bytes.IndexByte(b, 0) >= 0
 }
 
-func (w *worker) scanContent(f source.File, data []byte) ([]finding.Finding, fileResult) {
+func (w *worker) scanContent(f source.File, data []byte) ([]hit, fileResult) {
 	s := w.s
 	w.n = len(data)
 	if isBinary(data) {
@@ -467,10 +471,24 @@ func (w *worker) scanContent(f source.File, data []byte) ([]finding.Finding, fil
 	return dedupeGeneric(out), resScanned
 }
 
-// hit is a finding with its raw secret, kept only while its file is scanned.
+// hit is a finding with its raw secret, kept only while its file is
+// scanned, and the secret's digest, kept to merge history findings.
 type hit struct {
 	f      finding.Finding
 	secret string
+	digest [sha256.Size]byte
+}
+
+// strip returns the findings of hits.
+func strip(hs []hit) []finding.Finding {
+	if len(hs) == 0 {
+		return nil
+	}
+	out := make([]finding.Finding, len(hs))
+	for i := range hs {
+		out[i] = hs[i].f
+	}
+	return out
 }
 
 // runRule runs one rule over data: over the whole of it when the rule has
@@ -637,7 +655,7 @@ func (s *Scanner) report(out []hit, r *compiledRule, f source.File, data []byte,
 	if !s.opts.NoInlineAllow && (strings.Contains(line, "gitleaks:allow") || strings.Contains(line, "sluice:allow")) {
 		fd.Suppressed = &finding.Suppression{Kind: "inline", Reason: "allow comment on the line"}
 	}
-	return append(out, hit{f: fd, secret: secret})
+	return append(out, hit{f: fd, secret: secret, digest: sha256.Sum256([]byte(secret))})
 }
 
 // newFinding builds the finding of rule r; secret and match are redacted
@@ -705,12 +723,12 @@ func Fingerprint(commit, layer, path, rule string, line int) string {
 
 // dedupeGeneric drops a generic rule's finding when a specific rule found a
 // secret containing it on the same line (the gitleaks precedence), and
-// returns the findings without their raw secrets.
-func dedupeGeneric(hs []hit) []finding.Finding {
+// drops the raw secrets.
+func dedupeGeneric(hs []hit) []hit {
 	if len(hs) == 0 {
 		return nil
 	}
-	out := make([]finding.Finding, 0, len(hs))
+	out := make([]hit, 0, len(hs))
 	for i := range hs {
 		f := &hs[i].f
 		drop := false
@@ -726,7 +744,9 @@ func dedupeGeneric(hs []hit) []finding.Finding {
 			}
 		}
 		if !drop {
-			out = append(out, *f)
+			h := hs[i]
+			h.secret = "" // the raw secret goes no further
+			out = append(out, h)
 		}
 	}
 	return out
@@ -781,4 +801,44 @@ func ShannonEntropy(s string) float64 {
 		e -= p * math.Log2(p)
 	}
 	return e
+}
+
+// mergeHistory keeps, of the history findings with the same rule, path and
+// secret, the one of the oldest commit: a secret that stays while the file
+// around it changes is in a new blob each time but was introduced once.
+func mergeHistory(hs []hit, src source.Source) []hit {
+	d, ok := src.(CommitDescriber)
+	if !ok {
+		return hs
+	}
+	type key struct {
+		rule, path string
+		digest     [sha256.Size]byte
+	}
+	date := func(h *hit) time.Time {
+		_, dt, _ := d.DescribeCommit(h.f.Location.Commit)
+		t, _ := time.Parse(time.RFC3339, dt)
+		return t
+	}
+	best := map[key]int{}
+	var out []hit
+	for i := range hs {
+		h := &hs[i]
+		if h.f.Location.Commit == "" || h.f.Location.Line == 0 {
+			out = append(out, *h)
+			continue
+		}
+		k := key{h.f.Rule, h.f.Location.Path, h.digest}
+		j, seen := best[k]
+		if !seen {
+			best[k] = len(out)
+			out = append(out, *h)
+			continue
+		}
+		o := &out[j]
+		if dh, do := date(h), date(o); dh.Before(do) || (dh.Equal(do) && h.f.Location.Commit < o.f.Location.Commit) {
+			out[j] = *h
+		}
+	}
+	return out
 }
