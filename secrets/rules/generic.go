@@ -26,6 +26,7 @@ func generic() []secrets.Rule {
 				`^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$`, // dotted identifiers: config.db.password
 				`^[a-z]+(?:[_-][a-z]+)*$`,                                        // plain lower-case words: not-a-secret
 				`^[A-Z]+(?:_[A-Z0-9]+)+$`,                                        // constant names: SOME_ENV_VAR
+				`^[a-z]+(?:[A-Z][a-z]+|[A-Z]+|[0-9]+)*(?:[A-Z][a-z]+)$`,          // camelCase identifiers: testRSAPrivateKey
 			},
 			StopWords: []string{"example", "placeholder", "changeme", "change_me", "your_", "your-", "xxxxxx",
 				"redacted", "dummy", "sample", "1234567", "abcdef", "password"},
@@ -46,6 +47,7 @@ func generic() []secrets.Rule {
 			`client_secret: {{ .Values.secret }}`,
 			`passwordField := config.auth.password`,
 			`secretName: my-app-secret-volume`,
+			`cfg.PrivateKey = testRSA2048PrivateKey`,
 		},
 	}}
 }
