@@ -10,9 +10,11 @@ func generic() []secrets.Rule {
 		ID:          "generic-secret-assignment",
 		Description: "Password, secret, API key or token assigned a literal value",
 		Severity:    finding.SeverityMedium,
-		// A name ending in a secret-ish word, an assignment, and a quoted
-		// (or, in .env/.properties/YAML style, bare) value with entropy.
-		Regex:   `(?i)\b[a-z0-9_.-]{0,30}?(?:password|passwd|pwd|secret|api[_.-]?key|apikey|access[_.-]?key|access[_.-]?token|auth[_.-]?token|client[_.-]?secret|private[_.-]?key)[a-z0-9_.-]{0,20}?["']?[ \t]{0,5}(?:=|:=|:|=>)[ \t]{0,5}(?:["'\x60]([^\s"'\x60]{8,128})["'\x60]|([A-Za-z0-9+/=_.~!@#%^*-]{12,128})[ \t]*(?:\r?\n|$))`,
+		// A secret-ish word ending a name (the rest of the name is not
+		// needed in the match, and leaving it out keeps the regex fast), an
+		// assignment, and a quoted (or, in .env/.properties/YAML style, bare)
+		// value with entropy.
+		Regex:   `(?i)(?:password|passwd|pwd|secret|api[_.-]?key|apikey|access[_.-]?key|access[_.-]?token|auth[_.-]?token|client[_.-]?secret|private[_.-]?key)[a-z0-9_.-]{0,20}?["']?[ \t]{0,5}(?:=|:=|:|=>)[ \t]{0,5}(?:["'\x60]([^\s"'\x60]{8,128})["'\x60]|([A-Za-z0-9+/=_.~!@#%^*-]{12,128})[ \t]*(?:\r?\n|$))`,
 		Entropy: 3.5,
 		Keywords: []string{"password", "passwd", "pwd", "secret", "api_key", "api-key", "api.key", "apikey",
 			"access_key", "access-key", "accesskey", "access_token", "access-token", "accesstoken",
