@@ -804,7 +804,7 @@ func ShannonEntropy(s string) float64 {
 }
 
 // mergeHistory keeps, of the history findings with the same rule, path and
-// secret, the one of the oldest commit: a secret that stays while the file
+// secret, those of the oldest commit: a secret that stays while the file
 // around it changes is in a new blob each time but was introduced once.
 func mergeHistory(hs []hit, src source.Source) []hit {
 	d, ok := src.(CommitDescriber)
@@ -815,30 +815,34 @@ func mergeHistory(hs []hit, src source.Source) []hit {
 		rule, path string
 		digest     [sha256.Size]byte
 	}
-	date := func(h *hit) time.Time {
+	type when struct {
+		t      time.Time
+		commit string
+	}
+	at := func(h *hit) when {
 		_, dt, _ := d.DescribeCommit(h.f.Location.Commit)
 		t, _ := time.Parse(time.RFC3339, dt)
-		return t
+		return when{t, h.f.Location.Commit}
 	}
-	best := map[key]int{}
-	var out []hit
+	first := map[key]when{}
 	for i := range hs {
 		h := &hs[i]
 		if h.f.Location.Commit == "" || h.f.Location.Line == 0 {
-			out = append(out, *h)
 			continue
 		}
-		k := key{h.f.Rule, h.f.Location.Path, h.digest}
-		j, seen := best[k]
-		if !seen {
-			best[k] = len(out)
-			out = append(out, *h)
+		k, w := key{h.f.Rule, h.f.Location.Path, h.digest}, at(h)
+		if o, seen := first[k]; !seen || w.t.Before(o.t) || (w.t.Equal(o.t) && w.commit < o.commit) {
+			first[k] = w
+		}
+	}
+	out := hs[:0]
+	for i := range hs {
+		h := &hs[i]
+		if h.f.Location.Commit != "" && h.f.Location.Line != 0 &&
+			first[key{h.f.Rule, h.f.Location.Path, h.digest}].commit != h.f.Location.Commit {
 			continue
 		}
-		o := &out[j]
-		if dh, do := date(h), date(o); dh.Before(do) || (dh.Equal(do) && h.f.Location.Commit < o.f.Location.Commit) {
-			out[j] = *h
-		}
+		out = append(out, *h)
 	}
 	return out
 }

@@ -81,7 +81,7 @@ func TestHistoryAttribution(t *testing.T) {
 	commit(t, dir, "Dave", "2024-04-01T10:00:00Z", "remove secret")
 	// A second secret only on a side branch.
 	git(t, dir, nil, "checkout", "-q", "-b", "feature")
-	writeFile(t, dir, "tools/deploy.sh", "export AWS_ACCESS_KEY_ID="+key2+"\n")
+	writeFile(t, dir, "tools/deploy.sh", "export AWS_ACCESS_KEY_ID="+key2+"\necho "+key2+"\n") // twice in one blob
 	c4 := commit(t, dir, "Erin", "2024-05-01T10:00:00Z", "deploy script")
 	git(t, dir, nil, "checkout", "-q", "main")
 
@@ -103,12 +103,19 @@ func TestHistoryAttribution(t *testing.T) {
 		for _, f := range rep.Findings {
 			got = append(got, loc{f.Rule, f.Location.Path, f.Location.Commit, f.Location.Author, f.Location.Date, f.Location.Line})
 		}
-		slices.SortFunc(got, func(a, b loc) int { return strings.Compare(a.Date, b.Date) })
+		slices.SortFunc(got, func(a, b loc) int {
+			if c := strings.Compare(a.Date, b.Date); c != 0 {
+				return c
+			}
+			return a.Line - b.Line
+		})
 		return got
 	}
 	first := loc{"aws-access-key-id", "config/app.env", c1, "Bob <bob@example.com>", "2024-02-01T10:00:00Z", 2}
 	rotated := loc{"aws-access-key-id", "config/app.env", c3, "Frank <frank@example.com>", "2024-03-15T10:00:00Z", 2}
 	branch := loc{"aws-access-key-id", "tools/deploy.sh", c4, "Erin <erin@example.com>", "2024-05-01T10:00:00Z", 1}
+	branch2 := branch
+	branch2.Line = 2
 	cases := []struct {
 		name string
 		h    *gitsource.History
@@ -116,9 +123,9 @@ func TestHistoryAttribution(t *testing.T) {
 	}{
 		// The secret stays while its file changes: a second blob, but
 		// the same secret at the same path, introduced once.
-		{"all refs", &gitsource.History{Repo: dir}, []loc{first, rotated, branch}},
+		{"all refs", &gitsource.History{Repo: dir}, []loc{first, rotated, branch, branch2}},
 		{"one branch", &gitsource.History{Repo: dir, Revs: []string{"main"}}, []loc{first, rotated}},
-		{"since", &gitsource.History{Repo: dir, Since: "2024-04-15"}, []loc{branch}},
+		{"since", &gitsource.History{Repo: dir, Since: "2024-04-15"}, []loc{branch, branch2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
