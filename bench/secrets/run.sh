@@ -126,5 +126,14 @@ echo "  findings $(jq '[.findings[] | select(.suppressed == null)] | length' "$w
 measure gitleaks-history "$hist_mb" "$bin/gitleaks" git "$HISTORY_REPO" --no-banner --exit-code 0 --redact -l warn --log-opts=--all -f json -r "$work/gitleaks-h.json"
 echo "  findings $(jq length "$work/gitleaks-h.json")"
 echo "sluice vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history]}")x cpu (goal 10x)"
+if [ -n "$config" ]; then
+	measure sluice-history-gl-config "$hist_mb" "$bin/sluice" secrets --history -f json --no-gitleaksignore --config "$config" -o "$work/sluice-h-gl.json" "$HISTORY_REPO"
+	echo
+	jq -r '.findings[] | select(.suppressed == null) | "\(.location.commit):\(.location.path):\(.location.line):\(.rule)"' "$work/sluice-h-gl.json" | sort -u >"$work/ha.txt"
+	jq -r '.[] | "\(.Commit):\(.File):\(.StartLine):\(.RuleID)"' "$work/gitleaks-h.json" | sort -u >"$work/hb.txt"
+	echo "  same rules on history (commit:path:line:rule): sluice $(wc -l <"$work/ha.txt"), gitleaks $(wc -l <"$work/hb.txt"), both $(comm -12 "$work/ha.txt" "$work/hb.txt" | wc -l)"
+	comm -3 "$work/ha.txt" "$work/hb.txt" | head -20 | sed 's/^/    differs: /'
+	echo "  sluice --config vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history-gl-config]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history-gl-config]}")x cpu"
+fi
 echo
 echo "reports kept in $work"
