@@ -151,7 +151,7 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 		}
 	}
 
-	cfg, notes, err := a.secretsConfig(so, root, kind)
+	cfg, cfgPath, notes, err := a.secretsConfig(so, root, kind)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 		}
 		opts.Ignore = ign
 	}
-	for _, p := range []string{so.gitleaksCfg, so.baseline} {
+	for _, p := range []string{cfgPath, so.baseline} {
 		if rel, ok := relInside(root, p); ok {
 			opts.SkipPaths = append(opts.SkipPaths, rel)
 		}
@@ -222,9 +222,9 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 
 // secretsConfig picks the rules: a gitleaks config from --config or
 // .gitleaks.toml at the target root, else the built-in rules.
-func (a *app) secretsConfig(so *secretsOptions, root, kind string) (secrets.Config, []finding.Note, error) {
+func (a *app) secretsConfig(so *secretsOptions, root, kind string) (cfg secrets.Config, path string, notes []finding.Note, err error) {
 	builtin := rules.All()
-	path := so.gitleaksCfg
+	path = so.gitleaksCfg
 	if path != "" && !strings.EqualFold(filepath.Ext(path), ".toml") {
 		path = "" // the sluice configuration file: nothing for this command yet
 	}
@@ -234,7 +234,7 @@ func (a *app) secretsConfig(so *secretsOptions, root, kind string) (secrets.Conf
 		}
 	}
 	if path == "" {
-		return secrets.Config{Rules: builtin}, nil, nil
+		return secrets.Config{Rules: builtin}, "", nil, nil
 	}
 	sev := map[string]finding.Severity{}
 	for _, r := range builtin {
@@ -242,11 +242,11 @@ func (a *app) secretsConfig(so *secretsOptions, root, kind string) (secrets.Conf
 	}
 	res, err := gitleaks.Load(path, gitleaks.Options{Base: builtin, Severities: sev})
 	if err != nil {
-		return secrets.Config{}, nil, usageErrorf("%v", err)
+		return secrets.Config{}, "", nil, usageErrorf("%v", err)
 	}
-	notes := append([]finding.Note{{Level: finding.NoteInfo, Message: fmt.Sprintf("secrets: rules from gitleaks config %s (%d rules)", path, len(res.Config.Rules))}},
+	notes = append([]finding.Note{{Level: finding.NoteInfo, Message: fmt.Sprintf("secrets: rules from gitleaks config %s (%d rules)", path, len(res.Config.Rules))}},
 		res.Notes(path)...)
-	return res.Config, notes, nil
+	return res.Config, path, notes, nil
 }
 
 func readGitleaksIgnore(path string) (map[string]bool, error) {
