@@ -150,10 +150,16 @@ func New(cfg Config, opts Options) (*Scanner, error) {
 func (s *Scanner) Rules() []finding.Rule {
 	out := make([]finding.Rule, 0, len(s.rules))
 	for _, r := range s.rules {
-		out = append(out, finding.Rule{ID: r.ID, Kind: finding.KindSecret, Severity: severityOf(r.Rule), Title: r.Description})
+		out = append(out, finding.Rule{ID: r.ID, Kind: finding.KindSecret, Severity: severityOf(r.Rule), Title: r.Description, Help: ruleHelp})
 	}
 	return out
 }
+
+// ruleHelp is the remedy shown with every secret rule (SARIF help, docs).
+const ruleHelp = "Treat the credential as compromised: revoke or rotate it at its provider first, " +
+	"then remove it from the file (and from git history or the image layer if it was pushed) " +
+	"and load it at run time from a secret store or the environment. " +
+	"If it is a test value, mark the line with `sluice:allow` or list its fingerprint in .gitleaksignore."
 
 func severityOf(r *Rule) finding.Severity {
 	if r.Severity == finding.SeverityUnknown {
