@@ -234,7 +234,7 @@ func (a *app) secretsConfig(so *secretsOptions, root, kind string) (cfg secrets.
 		}
 	}
 	if path == "" {
-		return secrets.Config{Rules: builtin}, "", nil, nil
+		return secrets.Config{Rules: builtin, Allowlists: rules.Allowlists()}, "", nil, nil
 	}
 	sev := map[string]finding.Severity{}
 	for _, r := range builtin {

@@ -27,5 +27,16 @@ func Markdown(rs []secrets.Rule) string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Severity, r.Description, strings.Join(kw, " "), ent)
 	}
 	b.WriteString("\nA finding in a file deleted by a later image layer is reported at least high.\n")
+	b.WriteString("\nFiles never scanned (global allowlists):\n\n")
+	for _, a := range Allowlists() {
+		fmt.Fprintf(&b, "- %s: ", a.Description)
+		for i, p := range a.Paths {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "`%s`", p)
+		}
+		b.WriteString("\n")
+	}
 	return b.String()
 }

@@ -133,3 +133,19 @@ func BenchmarkAllRules(b *testing.B) {
 		s.ScanBytes("bench.txt", data)
 	}
 }
+
+func TestAllowlists(t *testing.T) {
+	s, err := secrets.New(secrets.Config{Rules: rules.All(), Allowlists: rules.Allowlists()}, secrets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := []byte("API_KEY=kTY88mHwg2KDInTEGbOY1xHv\n")
+	for _, c := range []struct {
+		path  string
+		found bool
+	}{{"go.sum", false}, {"web/package-lock.json", false}, {"Cargo.lock", false}, {"app/.env", true}, {"go.summary", true}} {
+		if got := len(s.ScanBytes(c.path, secret)) > 0; got != c.found {
+			t.Errorf("%s: found = %v, want %v", c.path, got, c.found)
+		}
+	}
+}
