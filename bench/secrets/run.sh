@@ -64,9 +64,6 @@ if [ -z "$HISTORY_REPO" ]; then
 	fi
 fi
 
-tree_mb=$(du -sm "$TREE" | cut -f1)
-echo "== tree: $TREE ($tree_mb MB, $(find "$TREE" -type f | wc -l) files); history: $HISTORY_REPO; CPUs: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-
 # measure NAME MB CMD...: runs CMD $RUNS times, keeps the fastest (by CPU).
 declare -A WALL CPU RSS
 measure() {
@@ -87,35 +84,56 @@ measure() {
 }
 ratio() { echo "scale=1; $1 / $2" | bc -l; }
 
-echo
-echo "== tree"
-measure sluice "$tree_mb" "$bin/sluice" secrets -f json -o "$work/sluice.json" "$TREE"
-echo "  findings $(jq '[.findings[] | select(.suppressed == null)] | length' "$work/sluice.json")"
-measure gitleaks "$tree_mb" "$bin/gitleaks" dir "$TREE" --no-banner --exit-code 0 --redact -l warn -f json -r "$work/gitleaks.json"
-echo "  findings $(jq length "$work/gitleaks.json")"
-if [ -x "$bin/trivy" ]; then
-	measure trivy "$tree_mb" "$bin/trivy" fs --scanners secret --skip-db-update --offline-scan -q \
-		--cache-dir "$work/trivy-cache" -f json -o "$work/trivy.json" "$TREE"
-	echo "  findings $(jq '[.Results[]?.Secrets[]?] | length' "$work/trivy.json")"
-fi
-echo
-echo "sluice vs gitleaks: $(ratio "${WALL[gitleaks]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[gitleaks]}" "${CPU[sluice]}")x cpu (goal 20x)"
-[ -x "$bin/trivy" ] && echo "sluice vs trivy:    $(ratio "${WALL[trivy]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[trivy]}" "${CPU[sluice]}")x cpu (goal 4x)"
+tree_bench() {
+	local tree=$1 tree_mb
+	tree_mb=$(du -sm "$tree" | cut -f1)
+	echo "== tree: $tree ($tree_mb MB, $(find "$tree" -type f | wc -l) files); CPUs: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+	measure sluice "$tree_mb" "$bin/sluice" secrets -f json -o "$work/sluice.json" "$tree"
+	echo "  findings $(jq '[.findings[] | select(.suppressed == null)] | length' "$work/sluice.json")"
+	measure gitleaks "$tree_mb" "$bin/gitleaks" dir "$tree" --no-banner --exit-code 0 --redact -l warn -f json -r "$work/gitleaks.json"
+	echo "  findings $(jq length "$work/gitleaks.json")"
+	if [ -x "$bin/trivy" ]; then
+		measure trivy "$tree_mb" "$bin/trivy" fs --scanners secret --skip-db-update --offline-scan -q \
+			--cache-dir "$work/trivy-cache" -f json -o "$work/trivy.json" "$tree"
+		echo "  findings $(jq '[.Results[]?.Secrets[]?] | length' "$work/trivy.json")"
+	fi
+	echo
+	echo "sluice vs gitleaks: $(ratio "${WALL[gitleaks]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[gitleaks]}" "${CPU[sluice]}")x cpu (goal 20x)"
+	[ -x "$bin/trivy" ] && echo "sluice vs trivy:    $(ratio "${WALL[trivy]}" "${WALL[sluice]}")x wall, $(ratio "${CPU[trivy]}" "${CPU[sluice]}")x cpu (goal 4x)"
 
-if [ -n "$config" ]; then
+	if [ -n "$config" ]; then
+		echo
+		echo "== same rules: sluice --config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
+		measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --show-secrets --no-gitleaksignore --config "$config" -o "$work/sluice-gl.json" "$tree"
+		echo
+		measure gitleaks-nodecode "$tree_mb" "$bin/gitleaks" dir "$tree" --no-banner --exit-code 0 -l warn --max-decode-depth 0 -c "$config" -f json -r "$work/gitleaks-nodecode.json"
+		echo
+		root=$(cd "$tree" && pwd)
+		jq -r '.findings[] | select(.suppressed == null) | "\(.location.path):\(.location.line):\(.rule)"' "$work/sluice-gl.json" | sort -u >"$work/a.txt"
+		jq -r --arg root "$root/" '.[] | "\(.File | ltrimstr($root)):\(.StartLine):\(.RuleID)"' "$work/gitleaks-nodecode.json" | sort -u >"$work/b.txt"
+		echo "  sluice $(wc -l <"$work/a.txt"), gitleaks $(wc -l <"$work/b.txt"), both $(comm -12 "$work/a.txt" "$work/b.txt" | wc -l)"
+		echo "  only sluice:";   comm -23 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
+		echo "  only gitleaks:"; comm -13 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
+		echo "  sluice vs gitleaks with the same rules: $(ratio "${WALL[gitleaks-nodecode]}" "${WALL[sluice-gitleaks-config]}")x wall, $(ratio "${CPU[gitleaks-nodecode]}" "${CPU[sluice-gitleaks-config]}")x cpu"
+	fi
+}
+
+echo
+tree_bench "$TREE"
+if [ -n "${NODE_TREE:-}" ] || { [ -z "${SKIP_NODE:-}" ] && command -v npm >/dev/null; }; then
+	NODE_TREE=${NODE_TREE:-$work/node}
+	# gitleaks' default allowlist skips any path under node_modules/: the
+	# tree is renamed so every tool reads the same files.
+	if [ ! -d "$NODE_TREE/deps" ]; then
+		echo
+		echo "== installing a node_modules tree from the npm registry into $NODE_TREE/deps"
+		mkdir -p "$NODE_TREE"
+		(cd "$NODE_TREE" && npm install --no-audit --no-fund --ignore-scripts --silent \
+			${NODE_PACKAGES:-typescript eslint webpack express aws-sdk jsonwebtoken} >/dev/null &&
+			mv node_modules deps)
+	fi
 	echo
-	echo "== same rules: sluice --config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
-	measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --show-secrets --no-gitleaksignore --config "$config" -o "$work/sluice-gl.json" "$TREE"
-	echo
-	measure gitleaks-nodecode "$tree_mb" "$bin/gitleaks" dir "$TREE" --no-banner --exit-code 0 -l warn --max-decode-depth 0 -c "$config" -f json -r "$work/gitleaks-nodecode.json"
-	echo
-	root=$(cd "$TREE" && pwd)
-	jq -r '.findings[] | select(.suppressed == null) | "\(.location.path):\(.location.line):\(.rule)"' "$work/sluice-gl.json" | sort -u >"$work/a.txt"
-	jq -r --arg root "$root/" '.[] | "\(.File | ltrimstr($root)):\(.StartLine):\(.RuleID)"' "$work/gitleaks-nodecode.json" | sort -u >"$work/b.txt"
-	echo "  sluice $(wc -l <"$work/a.txt"), gitleaks $(wc -l <"$work/b.txt"), both $(comm -12 "$work/a.txt" "$work/b.txt" | wc -l)"
-	echo "  only sluice:";   comm -23 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
-	echo "  only gitleaks:"; comm -13 "$work/a.txt" "$work/b.txt" | head -20 | sed 's/^/    /'
-	echo "  sluice vs gitleaks with the same rules: $(ratio "${WALL[gitleaks-nodecode]}" "${WALL[sluice-gitleaks-config]}")x wall, $(ratio "${CPU[gitleaks-nodecode]}" "${CPU[sluice-gitleaks-config]}")x cpu"
+	tree_bench "$NODE_TREE/deps"
 fi
 
 echo
