@@ -104,7 +104,7 @@ tree_bench() {
 	if [ -n "$config" ]; then
 		echo
 		echo "== same rules: sluice --config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
-		measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --show-secrets --no-gitleaksignore --config "$config" -o "$work/sluice-gl.json" "$tree"
+		measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --no-gitleaksignore --max-file-size 0 --config "$config" -o "$work/sluice-gl.json" "$tree"
 		echo
 		measure gitleaks-nodecode "$tree_mb" "$bin/gitleaks" dir "$tree" --no-banner --exit-code 0 -l warn --max-decode-depth 0 -c "$config" -f json -r "$work/gitleaks-nodecode.json"
 		echo
