@@ -138,7 +138,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	raw := []string{cliAWSKey, cliGHPAT, "Zq7vN3pK9wLm2xT", "b3BlbnNzaC1rZXktdjEAAAAABG5v"}
 	for _, format := range report.Formats() {
 		for _, show := range []bool{false, true} {
-			args := []string{"secrets", "-f", format, "--fail-on", "high", dir}
+			args := []string{"secrets", "-v", "-f", format, "--fail-on", "high", dir}
 			if show {
 				args = append(args, "--show-secrets")
 			}
