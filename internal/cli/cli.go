@@ -113,6 +113,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newHookCmd(a),
 		newVerifyCommitsCmd(a),
 		newLintCmd(a),
+		newSecretsCmd(a),
 		newVersionCmd(),
 		newReportCmd(a),
 	)

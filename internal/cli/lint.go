@@ -64,7 +64,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
   sluice lint --strict --trusted-registry registry.example.com services/`,
 		RunE: func(cmd *cobra.Command, args []string) error { return a.runLint(cmd, &o, args) },
 	}
-	addOutputFlags(cmd, &o.out, "table", "json", "sarif", "junit", "gitlab", "markdown")
+	addOutputFlags(cmd, &o.out, findingFormats()...)
 	f := cmd.Flags()
 	f.BoolVar(&o.strict, "strict", false, "enable strict rules (base image pinned by digest, SL1006)")
 	f.StringArrayVar(&o.trusted, "trusted-registry", nil, "registry FROM may use (repeatable; DL3026); patterns like *.gcr.io work")

@@ -36,6 +36,12 @@ func addOutputFlags(cmd *cobra.Command, o *outputOptions, formats ...string) {
 	f.StringVar(&o.exceptions, "exceptions", exception.DefaultFile, "exceptions ledger: accepted findings with reason, owner and expiry")
 }
 
+// findingFormats is every report format, table first (the default): the
+// formats of each command whose result is a list of findings.
+func findingFormats() []string {
+	return append([]string{"table"}, slices.DeleteFunc(report.Formats(), func(f string) bool { return f == "table" })...)
+}
+
 // failThreshold parses --fail-on; ok is false when it is not set.
 func (o *outputOptions) failThreshold() (sev finding.Severity, ok bool, err error) {
 	if o.failOn == "" {

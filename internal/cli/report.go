@@ -3,7 +3,6 @@ package cli
 import (
 	"io"
 	"os"
-	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +33,6 @@ in later steps without scanning again.`,
 
 func newReportConvertCmd(a *app) *cobra.Command {
 	var o outputOptions
-	formats := append([]string{"table"}, slices.DeleteFunc(report.Formats(), func(f string) bool { return f == "table" })...)
 	cmd := &cobra.Command{
 		Use:   "convert IN.json",
 		Short: "Re-render a saved JSON report in another format",
@@ -80,7 +78,7 @@ Secrets were redacted when the report was saved (unless it was saved with
 			return a.render(cmd, &o, res, true)
 		},
 	}
-	addOutputFlags(cmd, &o, formats...)
+	addOutputFlags(cmd, &o, findingFormats()...)
 	cmd.Flags().BoolVar(&o.showSecrets, "show-secrets", false, "do not redact secret values that the input still holds")
 	return cmd
 }
