@@ -23,7 +23,7 @@ type Options struct {
 // (PascalCase) spellings read the same.
 type TaskDefinition struct {
 	Doc  manifest.Document
-	Path []any     // from the document root to the task definition's mapping
+	Path []any // from the document root to the task definition's mapping
 	Node *yaml.Node
 	Name string // family, or the CloudFormation logical ID
 }
