@@ -162,7 +162,7 @@ func Volumes(s *Service) []Mount {
 		}
 		src, _ := manifest.Scalar(manifest.Lookup(it, "source"))
 		dst, _ := manifest.Scalar(manifest.Lookup(it, "target"))
-		out = append(out, Mount{Source: src, Target: dst, Path: []any{"volumes", i}})
+		out = append(out, Mount{Source: src, Target: dst, Path: []any{"volumes", i, "source"}})
 	}
 	return out
 }

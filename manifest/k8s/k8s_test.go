@@ -308,3 +308,25 @@ func reasons(a policy.AggregateCheckResult) []string {
 	sort.Strings(out)
 	return out
 }
+
+func FuzzLoadKubernetes(f *testing.F) {
+	for _, p := range []string{"workloads.yaml", "pss/privileged.fail.yaml", "rules/K8S009/catch.yaml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := manifest.Load("fuzz.yaml", data, manifest.Options{MaxFileSize: 1 << 16, MaxDocuments: 16})
+		if err != nil {
+			return
+		}
+		file.Format = manifest.FormatKubernetes
+		for _, level := range []string{PSSBaseline, PSSRestricted} {
+			if _, err := Check(context.Background(), NewSet([]*manifest.File{file}), Rules(), Options{PSS: level, Strict: true, AllowedRegistries: []string{"r.example"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
