@@ -19,6 +19,14 @@ type Rule struct {
 	Help string
 	// Strict rules run only when Options.Strict is set (digest pinning).
 	Strict bool
+	// Registries rules run only when a list of allowed registries is given.
+	Registries bool
+}
+
+// Enabled reports whether the rule runs given the strict switch and the
+// number of allowed registries.
+func (r *Rule) Enabled(strict bool, registries int) bool {
+	return (!r.Strict || strict) && (!r.Registries || registries > 0)
 }
 
 // Meta is the rule as listed in a report's Rules.
@@ -47,6 +55,9 @@ func (r *Rule) Markdown() string {
 	fmt.Fprintf(&b, "- Version: %d\n", r.Version)
 	if r.Strict {
 		b.WriteString("- Runs only with `--strict`\n")
+	}
+	if r.Registries {
+		b.WriteString("- Runs only when allowed registries are given (`--allowed-registry`)\n")
 	}
 	b.WriteString("\n")
 	b.WriteString(strings.TrimSpace(r.Help))

@@ -79,7 +79,7 @@ func Check(ctx context.Context, svcs []*Service, rules []Rule, opts Options) (fi
 	var res finding.Result
 	for i := range rules {
 		r := &rules[i]
-		if r.Strict && !opts.Strict {
+		if !r.Enabled(opts.Strict, len(opts.AllowedRegistries)) {
 			continue
 		}
 		res.Rules = append(res.Rules, r.Meta())

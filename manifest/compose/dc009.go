@@ -10,7 +10,7 @@ import (
 
 var dc009 = Rule{
 	Rule: manifest.Rule{
-		ID: "DC009", Version: 1, Severity: finding.SeverityMedium,
+		ID: "DC009", Version: 1, Severity: finding.SeverityMedium, Registries: true,
 		Title: "Image from a registry outside the allowed list",
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
 			"The check runs only when a list is given.",

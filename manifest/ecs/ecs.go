@@ -154,7 +154,7 @@ func Check(ctx context.Context, tds []*TaskDefinition, rules []Rule, opts Option
 	var res finding.Result
 	for i := range rules {
 		r := &rules[i]
-		if r.Strict && !opts.Strict {
+		if !r.Enabled(opts.Strict, len(opts.AllowedRegistries)) {
 			continue
 		}
 		res.Rules = append(res.Rules, r.Meta())

@@ -68,7 +68,7 @@ func Check(ctx context.Context, s *Set, rules []Rule, opts Options) (finding.Res
 			return res, err
 		}
 		r := &rules[i]
-		if r.Strict && !opts.Strict {
+		if !r.Enabled(opts.Strict, len(opts.AllowedRegistries)) {
 			continue
 		}
 		res.Rules = append(res.Rules, r.Meta())

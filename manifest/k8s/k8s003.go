@@ -10,7 +10,7 @@ import (
 
 var k8s003 = Rule{
 	Rule: manifest.Rule{
-		ID: "K8S003", Version: 1, Severity: finding.SeverityMedium,
+		ID: "K8S003", Version: 1, Severity: finding.SeverityMedium, Registries: true,
 		Title: "Image from a registry outside the allowed list",
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`, or " +
 			"`allowed_registries` in `.sluice.yaml`). An entry is a host (`ghcr.io`) or a path prefix " +
