@@ -100,6 +100,9 @@ func Parse(name string, data []byte, opts Options) ([]Document, error) {
 		if d := depth(root, 0, opts.MaxDepth); d > opts.MaxDepth {
 			return nil, fmt.Errorf("%s: document %d: %w", name, i+1, &safeio.LimitError{What: "nesting depth", Limit: int64(opts.MaxDepth)})
 		}
+		if err := duplicateKeys(root, 0); err != nil {
+			return nil, fmt.Errorf("%s: document %d: %w", name, i+1, err)
+		}
 		docs = append(docs, Document{Path: name, Index: i, Root: root})
 	}
 	return docs, nil
@@ -114,6 +117,39 @@ func jsonTabs(data []byte) []byte {
 		return data
 	}
 	return bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
+}
+
+// duplicateKeys fails on a mapping that defines a key twice, as kubectl,
+// docker compose and CloudFormation all refuse such a file: which value wins
+// would otherwise be a guess.
+func duplicateKeys(n *yaml.Node, d int) error {
+	if d > DefaultMaxDepth*2 {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		var seen map[string]int
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || (k.Value == "<<" && k.Style == 0) {
+				continue
+			}
+			if seen == nil {
+				seen = make(map[string]int, len(n.Content)/2)
+			}
+			if at, ok := seen[k.Value]; ok {
+				return fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, at)
+			}
+			seen[k.Value] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+			if err := duplicateKeys(c, d+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // depth measures nesting without following aliases, stopping past max.

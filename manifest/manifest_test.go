@@ -168,6 +168,14 @@ func TestDetect(t *testing.T) {
 	}
 }
 
+func TestDuplicateKey(t *testing.T) {
+	_, err := Parse("secret.yaml", []byte("kind: Secret\ntype: a\ndata:\n  x: 1\ntype: b\n"), Options{})
+	want := `secret.yaml: document 1: line 5: mapping key "type" already defined at line 2`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
 func TestParseError(t *testing.T) {
 	_, err := Parse("deploy/bad.yaml", []byte("a: [\n"), Options{})
 	if err == nil || !strings.Contains(err.Error(), "deploy/bad.yaml") {
