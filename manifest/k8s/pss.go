@@ -153,11 +153,11 @@ type location struct {
 // container that fails on its own; then to the line of the field the check
 // reads, found through the check's field hints.
 func locate(w *Workload, c pssCheck, full policy.CheckResult) []location {
-	hints := pssMeta[string(c.ID)].fields
+	hints, first := pssMeta[string(c.ID)].fields, pssFirstInFile[string(c.ID)]
 	podOnly := w.Spec
 	podOnly.Containers, podOnly.InitContainers, podOnly.EphemeralContainers = nil, nil, nil
 	if r := c.Fn(&w.Meta, &podOnly); !r.Allowed {
-		line := findField(manifest.Lookup(w.Root, w.SpecPath...), hints, true)
+		line := findField(manifest.Lookup(w.Root, w.SpecPath...), hints, first, true)
 		if line == 0 {
 			line = w.Line(w.SpecPath...)
 		}
@@ -178,7 +178,7 @@ func locate(w *Workload, c pssCheck, full policy.CheckResult) []location {
 		if r.Allowed {
 			continue
 		}
-		line := findField(manifest.Lookup(w.Root, ct.Path...), hints, false)
+		line := findField(manifest.Lookup(w.Root, ct.Path...), hints, first, false)
 		if line == 0 {
 			line = w.Line(ct.Path...)
 		}
@@ -197,16 +197,22 @@ type fieldHint struct {
 	Key, Good, Bad string
 }
 
-// findField returns the line of the first field, in hint order, found in the
-// subtree n (depth-first, document order). skipContainers leaves the
-// container lists out, for pod-level causes.
-func findField(n *yaml.Node, hints []fieldHint, skipContainers bool) int {
+// findField returns the line of the first field, in hint order (or, with
+// firstInFile, the earliest line of any hint), found in the subtree n
+// (depth-first, document order). skipContainers leaves the container lists
+// out, for pod-level causes.
+func findField(n *yaml.Node, hints []fieldHint, firstInFile, skipContainers bool) int {
+	best := 0
 	for _, h := range hints {
-		if line := search(n, h, skipContainers, 0); line > 0 {
+		line := search(n, h, skipContainers, 0)
+		if line > 0 && !firstInFile {
 			return line
 		}
+		if line > 0 && (best == 0 || line < best) {
+			best = line
+		}
 	}
-	return 0
+	return best
 }
 
 func search(n *yaml.Node, h fieldHint, skipContainers bool, depth int) int {

@@ -106,3 +106,8 @@ var pssMeta = map[string]struct {
 		[]fieldHint{{Key: "hostProcess", Good: "false"}},
 	},
 }
+
+// pssFirstInFile lists the checks whose field hints are siblings of equal
+// weight: the earliest one in the file is reported rather than the first
+// hint found.
+var pssFirstInFile = map[string]bool{"hostNamespaces": true}
