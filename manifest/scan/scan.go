@@ -22,6 +22,7 @@ import (
 	"github.com/sluice-dev/sluice/manifest/compose"
 	"github.com/sluice-dev/sluice/manifest/ecs"
 	"github.com/sluice-dev/sluice/manifest/k8s"
+	"github.com/sluice-dev/sluice/progress"
 )
 
 // Stdin is the path that means standard input.
@@ -36,6 +37,7 @@ type Options struct {
 	AllowedRegistries []string // turns on the registry checks
 	Stdin             io.Reader
 	Logger            *slog.Logger
+	Progress          progress.Reporter // files read; nil reports nothing
 	// Rule lists; nil means every built-in rule of the platform.
 	K8sRules     []k8s.Rule
 	ECSRules     []ecs.Rule
@@ -63,6 +65,8 @@ func Run(ctx context.Context, paths []string, opts Options) (finding.Result, err
 	}
 	var files []*manifest.File
 	unknown := 0
+	task := progress.OrNop(opts.Progress).Task("read manifests", 0)
+	defer task.Done()
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -98,6 +102,7 @@ func Run(ctx context.Context, paths []string, opts Options) (finding.Result, err
 				return res, err
 			}
 			f, err := manifest.ReadFile(fp, opts.Load)
+			task.Add(1)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 					return res, err
