@@ -68,6 +68,8 @@ type File struct {
 	Path   string
 	Format Format
 	Docs   []Document
+	// Warnings are problems that do not stop the checks (a key defined twice).
+	Warnings []string
 }
 
 // Parse reads every document of a YAML or JSON stream, bounded by opts.
@@ -100,9 +102,6 @@ func Parse(name string, data []byte, opts Options) ([]Document, error) {
 		if d := depth(root, 0, opts.MaxDepth); d > opts.MaxDepth {
 			return nil, fmt.Errorf("%s: document %d: %w", name, i+1, &safeio.LimitError{What: "nesting depth", Limit: int64(opts.MaxDepth)})
 		}
-		if err := duplicateKeys(root, 0); err != nil {
-			return nil, fmt.Errorf("%s: document %d: %w", name, i+1, err)
-		}
 		docs = append(docs, Document{Path: name, Index: i, Root: root})
 	}
 	return docs, nil
@@ -119,9 +118,10 @@ func jsonTabs(data []byte) []byte {
 	return bytes.ReplaceAll(data, []byte{'\t'}, []byte{' '})
 }
 
-// duplicateKeys fails on a mapping that defines a key twice, as kubectl,
-// docker compose and CloudFormation all refuse such a file: which value wins
-// would otherwise be a guess.
+// duplicateKeys reports a mapping that defines a key twice. Such a file is
+// ambiguous: kubectl --validate=strict and docker compose refuse it, while a
+// JSON decoder (and so the Kubernetes API in its default mode) keeps the last
+// value. Lookups here keep the last value too, and the loader warns.
 func duplicateKeys(n *yaml.Node, d int) error {
 	if d > DefaultMaxDepth*2 {
 		return nil
@@ -232,7 +232,13 @@ func Load(name string, data []byte, opts Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &File{Path: name, Format: Detect(name, docs), Docs: docs}, nil
+	f := &File{Path: name, Format: Detect(name, docs), Docs: docs}
+	for _, d := range docs {
+		if err := duplicateKeys(d.Root, 0); err != nil {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: document %d: %v: the last value is used (kubectl --validate=strict would refuse the file)", name, d.Index+1, err))
+		}
+	}
+	return f, nil
 }
 
 // ReadFile reads and loads one file from disk, bounded by opts.MaxFileSize.

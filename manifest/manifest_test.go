@@ -169,10 +169,24 @@ func TestDetect(t *testing.T) {
 }
 
 func TestDuplicateKey(t *testing.T) {
-	_, err := Parse("secret.yaml", []byte("kind: Secret\ntype: a\ndata:\n  x: 1\ntype: b\n"), Options{})
-	want := `secret.yaml: document 1: line 5: mapping key "type" already defined at line 2`
-	if err == nil || err.Error() != want {
-		t.Errorf("err = %v, want %s", err, want)
+	f, err := Load("secret.yaml", []byte("apiVersion: v1\nkind: Secret\ntype: a\ndata:\n  x: 1\ntype: b\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`secret.yaml: document 1: line 6: mapping key "type" already defined at line 3: the last value is used (kubectl --validate=strict would refuse the file)`}
+	if diff := cmp.Diff(want, f.Warnings); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	root := f.Docs[0].Root
+	if v, _ := Scalar(Lookup(root, "type")); v != "b" || Line(root, "type") != 6 {
+		t.Errorf("type = %q at line %d, want the last definition (b, line 6)", v, Line(root, "type"))
+	}
+	got, err := ToValue(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.(map[string]any)["type"] != "b" {
+		t.Errorf("ToValue keeps %v, want the last definition", got)
 	}
 }
 

@@ -78,7 +78,8 @@ func field(n *yaml.Node, key string, fold bool, depth int) (k, v *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode || depth > maxMergeDepth {
 		return nil, nil
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	// The last definition of a key wins, as in a JSON decoder.
+	for i := len(n.Content) - 2; i >= 0; i -= 2 {
 		kn := n.Content[i]
 		if kn.Value == key || (fold && strings.EqualFold(kn.Value, key)) {
 			return kn, n.Content[i+1]
@@ -124,30 +125,36 @@ func resolve(n *yaml.Node) *yaml.Node {
 }
 
 // Pairs returns the key/value pairs of mapping n, merge keys expanded
-// (explicit keys win over merged ones), in document order. It returns nil
-// when n is not a mapping.
+// (explicit keys win over merged ones, and of a key defined twice the last
+// definition wins), in document order. It returns nil when n is not a
+// mapping.
 func Pairs(n *yaml.Node) [][2]*yaml.Node {
 	var out [][2]*yaml.Node
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	pairs(resolve(n), &out, seen, 0)
 	return out
 }
 
-func pairs(n *yaml.Node, out *[][2]*yaml.Node, seen map[string]bool, depth int) {
+func pairs(n *yaml.Node, out *[][2]*yaml.Node, seen map[string]int, depth int) {
 	if n == nil || n.Kind != yaml.MappingNode || depth > maxMergeDepth {
 		return
 	}
 	var merges []*yaml.Node
+	own := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
 		if k.Value == "<<" && k.Style == 0 {
 			merges = append(merges, n.Content[i+1])
 			continue
 		}
-		if seen[k.Value] {
+		if at, ok := seen[k.Value]; ok {
+			if own[k.Value] {
+				(*out)[at] = [2]*yaml.Node{k, n.Content[i+1]} // redefined in the same mapping: last wins
+			}
 			continue
 		}
-		seen[k.Value] = true
+		seen[k.Value] = len(*out)
+		own[k.Value] = true
 		*out = append(*out, [2]*yaml.Node{k, n.Content[i+1]})
 	}
 	for _, m := range merges {

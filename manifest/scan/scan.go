@@ -84,6 +84,7 @@ func Run(ctx context.Context, paths []string, opts Options) (finding.Result, err
 				continue
 			}
 			files = append(files, f)
+			res.Notes = append(res.Notes, warnings(f)...)
 			continue
 		}
 		st, err := os.Stat(p)
@@ -121,6 +122,7 @@ func Run(ctx context.Context, paths []string, opts Options) (finding.Result, err
 				continue
 			}
 			files = append(files, f)
+			res.Notes = append(res.Notes, warnings(f)...)
 		}
 	}
 	if unknown > 0 {
@@ -185,4 +187,12 @@ func Check(ctx context.Context, files []*manifest.File, opts Options) (finding.R
 	}
 	slices.SortStableFunc(res.Findings, func(a, b finding.Finding) int { return finding.Compare(&a, &b) })
 	return res, nil
+}
+
+func warnings(f *manifest.File) []finding.Note {
+	var out []finding.Note
+	for _, w := range f.Warnings {
+		out = append(out, finding.Note{Level: finding.NoteWarning, Message: w})
+	}
+	return out
 }
