@@ -116,6 +116,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newSecretsCmd(a),
 		newVersionCmd(),
 		newReportCmd(a),
+		newConfigCmd(a),
 	)
 }
 

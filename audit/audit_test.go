@@ -1,0 +1,217 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/safeio"
+	"github.com/sluice-dev/sluice/source"
+)
+
+func config(t testing.TB, name string) *v1.ConfigFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := v1.ParseConfigFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cf
+}
+
+const layer = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+
+func file(p string, mode fs.FileMode) source.File {
+	return source.File{Path: p, Mode: mode, Layer: layer}
+}
+
+var debianFiles = []source.File{
+	file("bin", fs.ModeDir|0o755),
+	file("bin/bash", 0o755),
+	file("bin/sh", fs.ModeSymlink|0o777),
+	file("usr/bin/passwd", fs.ModeSetuid|0o755),
+	file("usr/bin/wall", fs.ModeSetgid|0o755),
+	file("usr/bin/apt-get", 0o755),
+	file("usr/bin/dpkg", 0o755),
+	file("usr/sbin/sshd", 0o755),
+	file("tmp", fs.ModeDir|fs.ModeSticky|0o777),
+	file("var/cache/app", fs.ModeDir|0o777),
+	file("etc/app.conf", 0o666),
+	file("opt/tool/old-setuid", fs.ModeSetuid|0o755),
+	{Path: "usr/bin/su", Mode: fs.ModeSetuid | 0o755, Layer: layer, Deleted: true},
+}
+
+type got struct {
+	Rule, Message, Path string
+}
+
+func collect(res finding.Result) []got {
+	var out []got
+	for _, f := range res.Findings {
+		out = append(out, got{f.Rule, f.Message, f.Location.Path})
+	}
+	return out
+}
+
+func TestAudit(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }
+	opts := Options{AllowedRegistries: []string{"gcr.io/distroless", "registry.example"}, MaxAge: 90 * 24 * time.Hour, Now: now}
+	for _, tc := range []struct {
+		name  string
+		img   Image
+		opts  Options
+		want  []got
+		rules int
+	}{
+		{
+			name: "root image with everything wrong",
+			img:  Image{Name: "app:old", Config: config(t, "root.json"), Files: debianFiles},
+			opts: opts,
+			want: []got{
+				{"AUD001", "the image sets no USER: containers run as root", ""},
+				{"AUD002", "the image exposes port 22/tcp (SSH)", ""},
+				{"AUD003", "environment variable DB_PASSWORD holds a literal secret", ""},
+				{"AUD004", "build step 2 passes AWS_SECRET_ACCESS_KEY with a literal value", ""},
+				{"AUD004", "build step 3 passes NPM_TOKEN with a literal value", ""},
+				{"AUD005", "usr/bin/passwd is setuid (mode 4755)", "usr/bin/passwd"},
+				{"AUD005", "usr/bin/wall is setgid (mode 2755)", "usr/bin/wall"},
+				{"AUD005", "opt/tool/old-setuid is setuid (mode 4755)", "opt/tool/old-setuid"},
+				{"AUD006", "var/cache/app is world-writable (mode 0777)", "var/cache/app"},
+				{"AUD006", "etc/app.conf is world-writable (mode 0666)", "etc/app.conf"},
+				{"AUD007", "the final image contains a ssh server: usr/sbin/sshd", "usr/sbin/sshd"},
+				{"AUD007", "the final image contains a package manager: usr/bin/apt-get, usr/bin/dpkg", "usr/bin/apt-get"},
+				{"AUD007", "the final image contains a shell: bin/bash, bin/sh", "bin/bash"},
+				{"AUD008", "the image lacks the labels org.opencontainers.image.source, org.opencontainers.image.revision, org.opencontainers.image.version, org.opencontainers.image.created", ""},
+				{"AUD009", "the base image is unknown: no org.opencontainers.image.base.name annotation or label", ""},
+				{"AUD010", "the image was built 2095 days ago (2021-03-01), more than the allowed 90 days", ""},
+				{"AUD011", "the image defines no HEALTHCHECK", ""},
+			},
+			rules: 11,
+		},
+		{
+			name:  "distroless, labelled, recent",
+			img:   Image{Name: "app:1.4.2", Config: config(t, "distroless.json"), Files: []source.File{file("app", 0o755), file("etc/ssl/certs/ca-certificates.crt", 0o644)}},
+			opts:  opts,
+			rules: 11,
+		},
+		{
+			name: "base from elsewhere, annotations count as labels",
+			img: Image{Name: "x", Config: func() *v1.ConfigFile {
+				c := config(t, "distroless.json")
+				c.Config.Labels = nil
+				return c
+			}(), Annotations: map[string]string{
+				"org.opencontainers.image.source": "s", "org.opencontainers.image.revision": "r", "org.opencontainers.image.version": "v",
+				"org.opencontainers.image.created": "c", "org.opencontainers.image.base.name": "docker.io/library/alpine:3.20",
+			}},
+			opts:  opts,
+			want:  []got{{"AUD009", "the base image docker.io/library/alpine:3.20 is not from an allowed registry (gcr.io/distroless, registry.example)", ""}},
+			rules: 11,
+		},
+		{
+			name:  "zero options: no registry or age check",
+			img:   Image{Name: "app:1.4.2", Config: config(t, "distroless.json")},
+			rules: 9,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Check(context.Background(), &tc.img, Rules(), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, collect(res)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if len(res.Rules) != tc.rules {
+				t.Errorf("%d rules ran, want %d", len(res.Rules), tc.rules)
+			}
+			for _, f := range res.Findings {
+				if f.Kind != finding.KindImage {
+					t.Errorf("%s: kind %s", f.Rule, f.Kind)
+				}
+				if strings.Contains(f.Message, "hunter2") || strings.Contains(f.Message, "npm_abc") || strings.Contains(f.Message, "wJalr") {
+					t.Errorf("%s: message leaks a secret: %s", f.Rule, f.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestHistorySecrets(t *testing.T) {
+	for _, tc := range []struct {
+		createdBy string
+		want      []string
+	}{
+		{"/bin/sh -c #(nop)  ENV DB_PASSWORD=secret-value", []string{"DB_PASSWORD"}},
+		{"ENV API_KEY=abc123 LOG=1", []string{"API_KEY"}},
+		{"ARG GITHUB_TOKEN=ghp_xyz", []string{"GITHUB_TOKEN"}},
+		{"RUN |1 NPM_TOKEN=npm_x /bin/sh -c npm ci # buildkit", []string{"NPM_TOKEN"}},
+		{"|1 NPM_TOKEN=npm_x /bin/sh -c npm ci", []string{"NPM_TOKEN"}},
+		{"RUN /bin/sh -c PASSWORD=x ./configure # buildkit", nil},
+		{"/bin/sh -c #(nop)  ENV PASSWORD_FILE=/run/secrets/pw", nil},
+		{"ARG TOKEN", nil},
+		{"COPY . . # buildkit", nil},
+	} {
+		if diff := cmp.Diff(tc.want, historySecrets(tc.createdBy)); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tc.createdBy, diff)
+		}
+	}
+}
+
+func TestRulesMeta(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range Rules() {
+		if seen[r.ID] || r.Title == "" || len(r.Help) < 40 || r.Version < 1 || r.Severity == finding.SeverityUnknown {
+			t.Errorf("%s: duplicate, or missing title/help/version/severity", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	if !slices.IsSortedFunc(Rules(), func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("Rules() not sorted")
+	}
+}
+
+func TestNoConfig(t *testing.T) {
+	if _, err := Check(context.Background(), &Image{Name: "x"}, Rules(), Options{}); err == nil {
+		t.Error("no error without a config")
+	}
+}
+
+// FuzzAudit feeds arbitrary config files, read as an image reader would
+// (bounded, parsed by go-containerregistry), through every check.
+func FuzzAudit(f *testing.F) {
+	for _, n := range []string{"root.json", "distroless.json"} {
+		data, err := os.ReadFile(filepath.Join("testdata", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := safeio.ReadAll(bytes.NewReader(data), 1<<16, "config size")
+		if err != nil {
+			return
+		}
+		cf, err := v1.ParseConfigFile(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		opts := Options{AllowedRegistries: []string{"r.example"}, MaxAge: time.Hour}
+		if _, err := Check(context.Background(), &Image{Name: "fuzz", Config: cf, Files: debianFiles}, Rules(), opts); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,22 @@
+package compose
+
+import (
+	"fmt"
+
+	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/manifest"
+)
+
+var dc008 = Rule{
+	Rule: manifest.Rule{
+		ID: "DC008", Version: 1, Severity: finding.SeverityLow, Strict: true,
+		Title: "Image not pinned by digest",
+		Help: "Only a digest (`@sha256:…`) names exactly the image that was scanned and signed; a tag can be moved. " +
+			"Pin images by digest.",
+	},
+	Check: func(s *Service, _ *Options, emit Emit) {
+		if ref, ok := image(s); ok && manifest.Unpinned(ref) {
+			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not pinned by digest", s, ref))
+		}
+	},
+}

@@ -1,0 +1,26 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/manifest"
+)
+
+var dc009 = Rule{
+	Rule: manifest.Rule{
+		ID: "DC009", Version: 1, Severity: finding.SeverityMedium, Registries: true,
+		Title: "Image from a registry outside the allowed list",
+		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
+			"The check runs only when a list is given.",
+	},
+	Check: func(s *Service, opts *Options, emit Emit) {
+		if len(opts.AllowedRegistries) == 0 {
+			return
+		}
+		if ref, ok := image(s); ok && !manifest.RegistryAllowed(ref, opts.AllowedRegistries) {
+			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not from an allowed registry (%s)", s, ref, strings.Join(opts.AllowedRegistries, ", ")))
+		}
+	},
+}
