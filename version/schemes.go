@@ -7,8 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	pep440v "github.com/aquasecurity/go-pep440-version"
 	npmv "github.com/aquasecurity/go-npm-version/pkg"
+	pep440v "github.com/aquasecurity/go-pep440-version"
 	apkv "github.com/knqyf263/go-apk-version"
 	rpmv "github.com/knqyf263/go-rpm-version"
 	mvnv "github.com/masahiro331/go-mvn-version"
@@ -91,7 +91,10 @@ func (semverScheme) Scheme() string { return "semver" }
 func (semverScheme) Compare(a, b string) (int, error) {
 	return compareParsed("semver", a, b, parseSemver, semver.Compare)
 }
-func (semverScheme) Valid(v string) error { _, err := parseSemver(v); return wrapValid("semver", v, err) }
+func (semverScheme) Valid(v string) error {
+	_, err := parseSemver(v)
+	return wrapValid("semver", v, err)
+}
 
 func parseSemver(s string) (string, error) {
 	v := s
