@@ -1,0 +1,384 @@
+package vulndb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// SchemaVersion is the database layout this binary reads and writes. A
+// database with a higher number was written by a newer sluice.
+const SchemaVersion = 1
+
+// ErrNewerSchema means the database was written by a newer sluice.
+var ErrNewerSchema = errors.New("database schema is newer than this sluice understands")
+
+const schema = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (name TEXT PRIMARY KEY, records INTEGER NOT NULL, modified TEXT NOT NULL, imported TEXT NOT NULL);
+CREATE TABLE advisories (
+	rowid INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,
+	vid TEXT NOT NULL,
+	modified TEXT NOT NULL,
+	withdrawn INTEGER NOT NULL,
+	header BLOB NOT NULL,
+	UNIQUE (source, vid)
+);
+CREATE TABLE affected (advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, data BLOB NOT NULL);
+CREATE INDEX affected_package ON affected (ecosystem, package);
+CREATE INDEX affected_advisory ON affected (advisory);
+CREATE TABLE ids (vid TEXT NOT NULL, advisory INTEGER NOT NULL);
+CREATE INDEX ids_vid ON ids (vid);
+CREATE INDEX ids_advisory ON ids (advisory);
+`
+
+// openDB opens a SQLite file without registering a global driver name.
+func openDB(path string, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	if readOnly {
+		q.Set("mode", "ro")
+	}
+	q.Add("_pragma", "busy_timeout(5000)")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	c, err := sqlite.NewConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open advisory database %s: %w", path, err)
+	}
+	return sql.OpenDB(c), nil
+}
+
+// Advisory is a stored advisory with the feed it came from. From Lookup,
+// Affected holds only the entries of the package looked up.
+type Advisory struct {
+	Source string `json:"source"`
+	Vulnerability
+}
+
+// SourceInfo describes one feed in the database.
+type SourceInfo struct {
+	Name     string    `json:"name"`
+	Records  int       `json:"records"`
+	Modified time.Time `json:"modified"` // freshest record
+	Imported time.Time `json:"imported"`
+}
+
+// Info is the database's metadata.
+type Info struct {
+	Path          string       `json:"path"`
+	SchemaVersion int          `json:"schema_version"`
+	Built         time.Time    `json:"built"`
+	Sources       []SourceInfo `json:"sources"`
+	Advisories    int          `json:"advisories"`
+	Size          int64        `json:"size"`
+}
+
+// Store is an open advisory database. It is safe for concurrent use.
+type Store struct {
+	db   *sql.DB
+	path string
+	info Info
+
+	lookup *sql.Stmt
+	ecoMu  sync.Mutex
+	ecos   map[string]bool
+}
+
+// Open opens a database read-only and checks its schema version.
+func Open(ctx context.Context, path string) (*Store, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("open advisory database: %w (build one with `sluice db import` or `sluice db update`)", err)
+	}
+	db, err := openDB(path, true)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, path: path}
+	if err := s.readInfo(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.info.Size = st.Size()
+	s.lookup, err = db.PrepareContext(ctx, `SELECT a.source, a.header, f.data FROM affected f JOIN advisories a ON a.rowid = f.advisory
+		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid`)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("advisory database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) readInfo(ctx context.Context) error {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+	if err != nil {
+		return fmt.Errorf("%s is not a sluice advisory database: %w", s.path, err)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return fmt.Errorf("%s: schema version %q is not a number", s.path, v)
+	}
+	if n > SchemaVersion {
+		return fmt.Errorf("%s: %w (database schema %d, this binary reads %d): upgrade sluice or rebuild the database with this version", s.path, ErrNewerSchema, n, SchemaVersion)
+	}
+	s.info = Info{Path: s.path, SchemaVersion: n}
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'built'`).Scan(&v); err == nil {
+		s.info.Built, _ = time.Parse(time.RFC3339, v)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT name, records, modified, imported FROM sources ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("%s: read sources: %w", s.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var si SourceInfo
+		var mod, imp string
+		if err := rows.Scan(&si.Name, &si.Records, &mod, &imp); err != nil {
+			return fmt.Errorf("%s: read sources: %w", s.path, err)
+		}
+		si.Modified, _ = time.Parse(time.RFC3339, mod)
+		si.Imported, _ = time.Parse(time.RFC3339, imp)
+		s.info.Sources = append(s.info.Sources, si)
+		s.info.Advisories += si.Records
+	}
+	return rows.Err()
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Info returns the database's metadata.
+func (s *Store) Info() Info { return s.info }
+
+// Lookup returns every advisory with an affected entry for the package
+// (ecosystem as stored, e.g. "Debian:12", and the package name), with
+// Affected narrowed to those entries. Withdrawn advisories are included;
+// callers decide (match ignores them).
+func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory, error) {
+	rows, err := s.lookup.QueryContext(ctx, ecosystem, NormalizeName(ecosystem, name))
+	if err != nil {
+		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
+	}
+	defer rows.Close()
+	var out []Advisory
+	for rows.Next() {
+		var src string
+		var header, data []byte
+		if err := rows.Scan(&src, &header, &data); err != nil {
+			return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
+		}
+		var aff Affected
+		if err := json.Unmarshal(data, &aff); err != nil {
+			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
+		}
+		if n := len(out); n > 0 && out[n-1].Source == src && headerID(header) == out[n-1].ID {
+			out[n-1].Affected = append(out[n-1].Affected, aff)
+			continue
+		}
+		a := Advisory{Source: src}
+		if err := json.Unmarshal(header, &a.Vulnerability); err != nil {
+			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
+		}
+		a.Affected = []Affected{aff}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// headerID reads just the id of a stored header without a full decode.
+func headerID(header []byte) string {
+	var h struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(header, &h)
+	return h.ID
+}
+
+// HasEcosystem reports whether any advisory names the ecosystem (with its
+// release, e.g. "Alpine:v3.18"): matching uses it to tell "no advisories for
+// this package" from "no data for this release at all".
+func (s *Store) HasEcosystem(ctx context.Context, ecosystem string) (bool, error) {
+	s.ecoMu.Lock()
+	defer s.ecoMu.Unlock()
+	if s.ecos == nil {
+		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT ecosystem FROM affected`)
+		if err != nil {
+			return false, fmt.Errorf("list ecosystems: %w", err)
+		}
+		defer rows.Close()
+		ecos := map[string]bool{}
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				return false, err
+			}
+			ecos[e] = true
+		}
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+		s.ecos = ecos
+	}
+	return s.ecos[ecosystem], nil
+}
+
+// Ecosystems lists the ecosystems the database has advisories for.
+func (s *Store) Ecosystems(ctx context.Context) ([]string, error) {
+	if _, err := s.HasEcosystem(ctx, ""); err != nil {
+		return nil, err
+	}
+	var out []string
+	for e := range s.ecos {
+		out = append(out, e)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Get returns every advisory whose ID or alias is id, complete with all its
+// affected entries.
+func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header FROM ids i JOIN advisories a ON a.rowid = i.advisory
+		WHERE i.vid = ? ORDER BY a.source, a.vid`, id)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", id, err)
+	}
+	type row struct {
+		id     int64
+		source string
+		header []byte
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.source, &r.header); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	var out []Advisory
+	for _, r := range rs {
+		a, err := s.full(ctx, r.id, r.source, r.header)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// full rebuilds an advisory with every affected entry.
+func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte) (Advisory, error) {
+	a := Advisory{Source: source}
+	if err := json.Unmarshal(header, &a.Vulnerability); err != nil {
+		return a, fmt.Errorf("corrupt record %d: %w", rowid, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM affected WHERE advisory = ? ORDER BY rowid`, rowid)
+	if err != nil {
+		return a, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var data []byte
+		var aff Affected
+		if err := rows.Scan(&data); err != nil {
+			return a, err
+		}
+		if err := json.Unmarshal(data, &aff); err != nil {
+			return a, fmt.Errorf("corrupt record %s: %w", a.ID, err)
+		}
+		a.Affected = append(a.Affected, aff)
+	}
+	return a, rows.Err()
+}
+
+// All calls fn for every advisory in the database, complete, in source and
+// ID order.
+func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, source, header FROM advisories ORDER BY source, vid`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id     int64
+		source string
+		header []byte
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.source, &r.header); err != nil {
+			rows.Close()
+			return err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	for _, r := range rs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		a, err := s.full(ctx, r.id, r.source, r.header)
+		if err != nil {
+			return err
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Export writes a consistent copy of the database to path (atomically: a
+// temporary file beside it, then a rename), for mirroring into an air-gapped
+// network; `Open` and `sluice db import` read it back.
+func (s *Store) Export(ctx context.Context, path string) error {
+	tmp, err := tempPath(path)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export advisory database to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export advisory database to %s: %w", path, err)
+	}
+	return nil
+}
+
+// tempPath reserves a unique name beside path for a build.
+func tempPath(path string) (string, error) {
+	dir, base := splitPath(path)
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("create temporary file beside %s: %w", path, err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name) // SQLite and VACUUM INTO want to create it themselves
+	return name, nil
+}
+
+func splitPath(path string) (dir, base string) {
+	i := strings.LastIndexAny(path, `/\`)
+	if i < 0 {
+		return ".", path
+	}
+	return path[:i+1], path[i+1:]
+}
