@@ -129,15 +129,28 @@ func (t Time) MarshalJSON() ([]byte, error) {
 // IsWithdrawn reports whether the advisory was withdrawn.
 func (v *Vulnerability) IsWithdrawn() bool { return !v.Withdrawn.IsZero() }
 
+// ValidationError is an advisory the store cannot take as it is.
+type ValidationError struct {
+	ID  string
+	Msg string
+}
+
+func (e *ValidationError) Error() string {
+	if e.ID == "" {
+		return "invalid advisory: " + e.Msg
+	}
+	return "invalid advisory " + e.ID + ": " + e.Msg
+}
+
 // Validate checks what the store relies on: an ID and well-formed events.
 func (v *Vulnerability) Validate() error {
 	if v.ID == "" {
-		return fmt.Errorf("advisory without an id")
+		return &ValidationError{Msg: "no id"}
 	}
 	for i, a := range v.Affected {
 		if a.Package.Ecosystem == "" || a.Package.Name == "" {
 			if a.Package.PURL == "" {
-				return fmt.Errorf("%s: affected[%d]: package without ecosystem and name", v.ID, i)
+				return &ValidationError{v.ID, fmt.Sprintf("affected[%d]: package without ecosystem and name", i)}
 			}
 		}
 		for j, r := range a.Ranges {
@@ -149,7 +162,7 @@ func (v *Vulnerability) Validate() error {
 					}
 				}
 				if n != 1 {
-					return fmt.Errorf("%s: affected[%d].ranges[%d].events[%d]: want exactly one of introduced, fixed, last_affected, limit", v.ID, i, j, k)
+					return &ValidationError{v.ID, fmt.Sprintf("affected[%d].ranges[%d].events[%d]: want exactly one of introduced, fixed, last_affected, limit", i, j, k)}
 				}
 			}
 		}
