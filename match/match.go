@@ -143,10 +143,10 @@ func (m *matcher) lookupEcosystem(ctx context.Context, eco string) (string, erro
 
 // hit is one advisory that affects a package.
 type hit struct {
-	adv     *vulndb.Advisory
-	why     string
-	fixed   []string
-	bundle  bool
+	adv    *vulndb.Advisory
+	why    string
+	fixed  []string
+	bundle bool
 	// alone is a bulletin no other source reports: it is the finding.
 	alone bool
 }

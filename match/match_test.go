@@ -193,11 +193,11 @@ func TestAlmaLinux(t *testing.T) {
 	inv := inventory.Inventory{
 		Distro: &inventory.Distro{ID: "almalinux", VersionID: "9.6"},
 		Packages: []inventory.Package{
-			rpm("openssl-libs", "1:3.5.5-3.el9_8"),     // fixed in 1:3.5.5-4.el9_8
-			rpm("glibc", "2.34-273.el9_8"),             // fixed in 2.34-274.el9_8
-			rpm("openssh", "9.9p1-8.el9_8"),            // fixed in 9.9p1-9.el9_8.alma.1
-			rpm("curl", "7.76.1-40.el9_8.4"),           // fixed in 7.76.1-40.el9_8.5
-			rpm("libcurl", "7.76.1-40.el9_8.5"),        // the fix itself
+			rpm("openssl-libs", "1:3.5.5-3.el9_8"),                   // fixed in 1:3.5.5-4.el9_8
+			rpm("glibc", "2.34-273.el9_8"),                           // fixed in 2.34-274.el9_8
+			rpm("openssh", "9.9p1-8.el9_8"),                          // fixed in 9.9p1-9.el9_8.alma.1
+			rpm("curl", "7.76.1-40.el9_8.4"),                         // fixed in 7.76.1-40.el9_8.5
+			rpm("libcurl", "7.76.1-40.el9_8.5"),                      // the fix itself
 			rpm("compat-libpthread-nonshared", "2.28-251.el8_10.39"), // only in AlmaLinux:8 advisories
 		},
 	}

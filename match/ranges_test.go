@@ -24,13 +24,13 @@ func ev(kind, v string) vulndb.Event {
 func TestEvaluate(t *testing.T) {
 	rng := func(typ string, e ...vulndb.Event) vulndb.Range { return vulndb.Range{Type: typ, Events: e} }
 	tests := []struct {
-		name     string
-		eco      string
-		aff      vulndb.Affected
-		v        string
-		want     bool
-		wantFix  []string
-		wantWhy  string
+		name    string
+		eco     string
+		aff     vulndb.Affected
+		v       string
+		want    bool
+		wantFix []string
+		wantWhy string
 	}{
 		{"below fix", "PyPI", vulndb.Affected{Ranges: []vulndb.Range{rng("ECOSYSTEM", ev("i", "0"), ev("f", "2.31.0"))}}, "2.25.0", true, []string{"2.31.0"}, "ECOSYSTEM range introduced 0, fixed 2.31.0"},
 		{"at fix", "PyPI", vulndb.Affected{Ranges: []vulndb.Range{rng("ECOSYSTEM", ev("i", "0"), ev("f", "2.31.0"))}}, "2.31.0", false, nil, ""},
