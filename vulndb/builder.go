@@ -95,7 +95,7 @@ func Create(ctx context.Context, path string, opts BuildOptions) (_ *Builder, er
 		q   string
 	}{
 		{&b.find, `SELECT rowid FROM advisories WHERE source = ? AND vid = ?`},
-		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header) VALUES (?, ?, ?, ?, ?)`},
+		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header, details) VALUES (?, ?, ?, ?, ?, ?)`},
 		{&b.insAff, `INSERT INTO affected (advisory, ecosystem, package, data) VALUES (?, ?, ?, ?)`},
 		{&b.insID, `INSERT INTO ids (vid, advisory) VALUES (?, ?)`},
 	} {
@@ -159,12 +159,12 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
 	header := *v
-	header.Affected = nil
+	header.Affected, header.Details = nil, ""
 	hb, err := json.Marshal(&header)
 	if err != nil {
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
-	res, err := b.insAdv.ExecContext(ctx, source, v.ID, formatTime(v.Modified.Time), boolInt(v.IsWithdrawn()), hb)
+	res, err := b.insAdv.ExecContext(ctx, source, v.ID, formatTime(v.Modified.Time), boolInt(v.IsWithdrawn()), hb, v.Details)
 	if err != nil {
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}

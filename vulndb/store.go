@@ -34,6 +34,7 @@ CREATE TABLE advisories (
 	modified TEXT NOT NULL,
 	withdrawn INTEGER NOT NULL,
 	header BLOB NOT NULL,
+	details TEXT NOT NULL,
 	UNIQUE (source, vid)
 );
 CREATE TABLE affected (advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, data BLOB NOT NULL);
@@ -60,7 +61,8 @@ func openDB(path string, readOnly bool) (*sql.DB, error) {
 }
 
 // Advisory is a stored advisory with the feed it came from. From Lookup,
-// Affected holds only the entries of the package looked up.
+// Affected holds only the entries of the package looked up, and Details is
+// left empty (Get and All fill it).
 type Advisory struct {
 	Source string `json:"source"`
 	Vulnerability
@@ -93,6 +95,35 @@ type Store struct {
 	lookup *sql.Stmt
 	ecoMu  sync.Mutex
 	ecos   map[string]bool
+
+	// headers caches decoded advisory headers by rowid: distro advisories
+	// list many binary packages, and one scan looks several of them up.
+	hdrMu   sync.Mutex
+	headers map[int64]*Vulnerability
+}
+
+// maxCachedHeaders bounds the header cache.
+const maxCachedHeaders = 50_000
+
+func (s *Store) header(rowid int64, b []byte) (Vulnerability, error) {
+	s.hdrMu.Lock()
+	h, ok := s.headers[rowid]
+	s.hdrMu.Unlock()
+	if ok {
+		return *h, nil
+	}
+	var v Vulnerability
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, err
+	}
+	s.hdrMu.Lock()
+	if s.headers == nil || len(s.headers) >= maxCachedHeaders {
+		s.headers = map[int64]*Vulnerability{}
+	}
+	c := v
+	s.headers[rowid] = &c
+	s.hdrMu.Unlock()
+	return v, nil
 }
 
 // Open opens a database read-only and checks its schema version.
@@ -111,8 +142,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.info.Size = st.Size()
-	s.lookup, err = db.PrepareContext(ctx, `SELECT a.source, a.header, f.data FROM affected f JOIN advisories a ON a.rowid = f.advisory
-		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid`)
+	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.data FROM affected f JOIN advisories a ON a.rowid = f.advisory
+		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid, f.rowid`)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("advisory database %s: %w", path, err)
@@ -173,37 +204,32 @@ func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory,
 	}
 	defer rows.Close()
 	var out []Advisory
+	last := int64(-1)
 	for rows.Next() {
+		var rowid int64
 		var src string
 		var header, data []byte
-		if err := rows.Scan(&src, &header, &data); err != nil {
+		if err := rows.Scan(&rowid, &src, &header, &data); err != nil {
 			return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
 		}
 		var aff Affected
 		if err := json.Unmarshal(data, &aff); err != nil {
 			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
 		}
-		if n := len(out); n > 0 && out[n-1].Source == src && headerID(header) == out[n-1].ID {
-			out[n-1].Affected = append(out[n-1].Affected, aff)
+		if rowid == last {
+			out[len(out)-1].Affected = append(out[len(out)-1].Affected, aff)
 			continue
 		}
-		a := Advisory{Source: src}
-		if err := json.Unmarshal(header, &a.Vulnerability); err != nil {
+		last = rowid
+		v, err := s.header(rowid, header)
+		if err != nil {
 			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
 		}
+		a := Advisory{Source: src, Vulnerability: v}
 		a.Affected = []Affected{aff}
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-// headerID reads just the id of a stored header without a full decode.
-func headerID(header []byte) string {
-	var h struct {
-		ID string `json:"id"`
-	}
-	_ = json.Unmarshal(header, &h)
-	return h.ID
 }
 
 // HasEcosystem reports whether any advisory names the ecosystem (with its
@@ -250,20 +276,21 @@ func (s *Store) Ecosystems(ctx context.Context) ([]string, error) {
 // Get returns every advisory whose ID or alias is id, complete with all its
 // affected entries.
 func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header FROM ids i JOIN advisories a ON a.rowid = i.advisory
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, a.details FROM ids i JOIN advisories a ON a.rowid = i.advisory
 		WHERE i.vid = ? ORDER BY a.source, a.vid`, id)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", id, err)
 	}
 	type row struct {
-		id     int64
-		source string
-		header []byte
+		id      int64
+		source  string
+		header  []byte
+		details string
 	}
 	var rs []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.source, &r.header); err != nil {
+		if err := rows.Scan(&r.id, &r.source, &r.header, &r.details); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -272,7 +299,7 @@ func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
 	rows.Close()
 	var out []Advisory
 	for _, r := range rs {
-		a, err := s.full(ctx, r.id, r.source, r.header)
+		a, err := s.full(ctx, r.id, r.source, r.header, r.details)
 		if err != nil {
 			return nil, err
 		}
@@ -282,11 +309,12 @@ func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
 }
 
 // full rebuilds an advisory with every affected entry.
-func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte) (Advisory, error) {
+func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte, details string) (Advisory, error) {
 	a := Advisory{Source: source}
 	if err := json.Unmarshal(header, &a.Vulnerability); err != nil {
 		return a, fmt.Errorf("corrupt record %d: %w", rowid, err)
 	}
+	a.Details = details
 	rows, err := s.db.QueryContext(ctx, `SELECT data FROM affected WHERE advisory = ? ORDER BY rowid`, rowid)
 	if err != nil {
 		return a, err
@@ -309,19 +337,20 @@ func (s *Store) full(ctx context.Context, rowid int64, source string, header []b
 // All calls fn for every advisory in the database, complete, in source and
 // ID order.
 func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, source, header FROM advisories ORDER BY source, vid`)
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, source, header, details FROM advisories ORDER BY source, vid`)
 	if err != nil {
 		return err
 	}
 	type row struct {
-		id     int64
-		source string
-		header []byte
+		id      int64
+		source  string
+		header  []byte
+		details string
 	}
 	var rs []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.source, &r.header); err != nil {
+		if err := rows.Scan(&r.id, &r.source, &r.header, &r.details); err != nil {
 			rows.Close()
 			return err
 		}
@@ -332,7 +361,7 @@ func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		a, err := s.full(ctx, r.id, r.source, r.header)
+		a, err := s.full(ctx, r.id, r.source, r.header, r.details)
 		if err != nil {
 			return err
 		}
@@ -381,4 +410,23 @@ func splitPath(path string) (dir, base string) {
 		return ".", path
 	}
 	return path[:i+1], path[i+1:]
+}
+
+// Names lists up to limit package names (as indexed) of an ecosystem, in
+// name order: for benchmarks and for `sluice db info --packages`.
+func (s *Store) Names(ctx context.Context, ecosystem string, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT package FROM affected WHERE ecosystem = ? ORDER BY package LIMIT ?`, ecosystem, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list packages of %s: %w", ecosystem, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
