@@ -97,6 +97,9 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
 		newVersionCmd(),
+		newScanCmd(a),
+		newExplainCmd(a),
+		newDBCmd(a),
 	)
 }
 
