@@ -25,6 +25,7 @@ type verdict struct {
 func evaluate(a *vulndb.Affected, v string, eco version.Comparer) (verdict, error) {
 	var out verdict
 	var firstErr error
+	rangeWhy := false
 	for _, lv := range a.Versions {
 		if lv == v {
 			out.affected = true
@@ -54,8 +55,10 @@ func evaluate(a *vulndb.Affected, v string, eco version.Comparer) (verdict, erro
 			continue
 		}
 		out.fixed = append(out.fixed, fixed...)
-		if in && !out.affected {
-			out.affected, out.why = true, why
+		if in && (!out.affected || !rangeWhy) {
+			// A range names the interval and its fix: better evidence
+			// than the versions list, which OSV feeds often also carry.
+			out.affected, out.why, rangeWhy = true, why, true
 		}
 	}
 	if !out.affected && firstErr != nil {

@@ -20,6 +20,7 @@ func newDBUpdateCmd(a *app) *cobra.Command {
 	var srcFlags []string
 	var sourcesFile string
 	var allowHTTP bool
+	var retries int
 	cmd := &cobra.Command{
 		Use:   "update",
 		Short: "Download the configured advisory feeds and rebuild the database",
@@ -53,7 +54,7 @@ internal mirror for air-gapped networks.`,
 			}
 			cache := filepath.Join(filepath.Dir(p), "feeds")
 			res, err := update.Run(cmd.Context(), p, cache, sources, update.Options{
-				Logger: a.log, Importers: feeds.All(), AllowHTTP: allowHTTP,
+				Logger: a.log, Importers: feeds.All(), AllowHTTP: allowHTTP, Retries: retries,
 			})
 			if err != nil {
 				return err
@@ -74,6 +75,7 @@ internal mirror for air-gapped networks.`,
 	cmd.Flags().StringArrayVar(&srcFlags, "source", nil, "feed as NAME=URL[,sha256=HEX][,format=NAME] (repeatable)")
 	cmd.Flags().StringVar(&sourcesFile, "sources", "", "JSON file listing the feeds")
 	cmd.Flags().BoolVar(&allowHTTP, "allow-http", false, "accept plain http:// sources (internal mirrors without TLS)")
+	cmd.Flags().IntVar(&retries, "retries", 3, "retries per download on network errors and 5xx answers, with doubling backoff from 1 s (-1: none)")
 	return cmd
 }
 

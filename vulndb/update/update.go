@@ -67,7 +67,8 @@ type Options struct {
 	Logger    *slog.Logger
 	Progress  progress.Reporter
 	Importers []importer.Importer
-	// Retries is how many times a failed download is retried (default 3).
+	// Retries is how many times a failed download is retried (default 3;
+	// negative means none).
 	Retries int
 	// Backoff is the wait before the first retry, doubled each time
 	// (default 1 s).
@@ -112,6 +113,9 @@ func Run(ctx context.Context, dbPath, cacheDir string, sources []Source, opts Op
 	}
 	if opts.Retries == 0 {
 		opts.Retries = 3
+	}
+	if opts.Retries < 0 {
+		opts.Retries = 0
 	}
 	if opts.Backoff == 0 {
 		opts.Backoff = time.Second
