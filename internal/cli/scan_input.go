@@ -32,6 +32,11 @@ func readInventoryFile(path string) (inventory.Inventory, string, error) {
 	if err != nil {
 		return inventory.Inventory{}, "", usageErrorf("scan %s: %v", path, err)
 	}
+	return decodeInventory(path, data)
+}
+
+// decodeInventory tells the three formats apart and decodes one.
+func decodeInventory(path string, data []byte) (inventory.Inventory, string, error) {
 	var probe struct {
 		BOMFormat   string          `json:"bomFormat"`
 		SPDXVersion string          `json:"spdxVersion"`

@@ -231,3 +231,20 @@ func TestDBUpdateCommand(t *testing.T) {
 		t.Errorf("failed update: exit %d, database changed: %v", code, !bytes.Equal(before, after))
 	}
 }
+
+func FuzzDecodeInventory(f *testing.F) {
+	f.Add([]byte(`{"bomFormat": "CycloneDX", "components": [{"name": "a", "version": "1", "purl": "pkg:apk/alpine/a@1?distro=alpine-3.18&upstream=b"}]}`))
+	f.Add([]byte(`{"spdxVersion": "SPDX-2.3", "packages": [{"name": "x", "versionInfo": "1", "externalRefs": [{"referenceType": "purl", "referenceLocator": "pkg:golang/example.com/x@v1.0.0"}]}]}`))
+	f.Add([]byte(`{"packages": [{"name": "a", "version": "1", "ecosystem": "npm"}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		inv, _, err := decodeInventory("fuzz.json", b)
+		if err != nil {
+			return
+		}
+		for _, p := range inv.Packages {
+			if p.Name == "" && p.Ecosystem != "" && p.PURL != "" {
+				t.Errorf("package from purl %q has no name", p.PURL)
+			}
+		}
+	})
+}
