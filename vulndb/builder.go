@@ -96,7 +96,7 @@ func Create(ctx context.Context, path string, opts BuildOptions) (_ *Builder, er
 	}{
 		{&b.find, `SELECT rowid FROM advisories WHERE source = ? AND vid = ?`},
 		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header, details) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&b.insAff, `INSERT INTO affected (advisory, ecosystem, package, data) VALUES (?, ?, ?, ?)`},
+		{&b.insAff, `INSERT INTO affected (advisory, ecosystem, package, name, purl, ranges, data, versions, eco_specific, db_specific) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.insID, `INSERT INTO ids (vid, advisory) VALUES (?, ?)`},
 	} {
 		if *p.dst, err = b.tx.PrepareContext(ctx, p.q); err != nil {
@@ -177,11 +177,12 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 		if a.Package.Ecosystem == "" || a.Package.Name == "" {
 			continue // purl-only entries cannot be indexed by name
 		}
-		ab, err := json.Marshal(a)
+		ranges, data, versions, eco, dbs, err := encodeAffected(a)
 		if err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
-		if _, err := b.insAff.ExecContext(ctx, rowid, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name), ab); err != nil {
+		if _, err := b.insAff.ExecContext(ctx, rowid, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name),
+			a.Package.Name, a.Package.PURL, ranges, data, versions, eco, dbs); err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
 	}

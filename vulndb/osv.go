@@ -153,6 +153,11 @@ func (v *Vulnerability) Validate() error {
 				return &ValidationError{v.ID, fmt.Sprintf("affected[%d]: package without ecosystem and name", i)}
 			}
 		}
+		for _, ver := range a.Versions {
+			if strings.ContainsAny(ver, "\n") || ver == "" {
+				return &ValidationError{v.ID, fmt.Sprintf("affected[%d]: versions entry %q", i, ver)}
+			}
+		}
 		for j, r := range a.Ranges {
 			for k, e := range r.Events {
 				n := 0

@@ -1,6 +1,7 @@
 package vulndb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -37,7 +38,18 @@ CREATE TABLE advisories (
 	details TEXT NOT NULL,
 	UNIQUE (source, vid)
 );
-CREATE TABLE affected (advisory INTEGER NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE affected (
+	advisory INTEGER NOT NULL,
+	ecosystem TEXT NOT NULL,
+	package TEXT NOT NULL,
+	name TEXT NOT NULL,      -- package name as the feed wrote it
+	purl TEXT NOT NULL,
+	ranges TEXT NOT NULL,    -- ECOSYSTEM/SEMVER ranges, compact (see encodeRanges)
+	data BLOB,               -- the rest of the entry (severity, GIT ranges, ...), JSON, or NULL
+	versions TEXT NOT NULL,  -- its versions list, one per line
+	eco_specific BLOB,       -- ecosystem_specific, raw JSON
+	db_specific BLOB         -- database_specific, raw JSON
+);
 CREATE INDEX affected_package ON affected (ecosystem, package);
 CREATE INDEX affected_advisory ON affected (advisory);
 CREATE TABLE ids (vid TEXT NOT NULL, advisory INTEGER NOT NULL);
@@ -142,7 +154,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.info.Size = st.Size()
-	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.data FROM affected f JOIN advisories a ON a.rowid = f.advisory
+	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
 		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid, f.rowid`)
 	if err != nil {
 		db.Close()
@@ -208,12 +220,13 @@ func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory,
 	for rows.Next() {
 		var rowid int64
 		var src string
-		var header, data []byte
-		if err := rows.Scan(&rowid, &src, &header, &data); err != nil {
+		var header []byte
+		var r affectedRow
+		if err := rows.Scan(&rowid, &src, &header, &r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db); err != nil {
 			return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
 		}
-		var aff Affected
-		if err := json.Unmarshal(data, &aff); err != nil {
+		aff, err := r.decode()
+		if err != nil {
 			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
 		}
 		if rowid == last {
@@ -315,18 +328,18 @@ func (s *Store) full(ctx context.Context, rowid int64, source string, header []b
 		return a, fmt.Errorf("corrupt record %d: %w", rowid, err)
 	}
 	a.Details = details
-	rows, err := s.db.QueryContext(ctx, `SELECT data FROM affected WHERE advisory = ? ORDER BY rowid`, rowid)
+	rows, err := s.db.QueryContext(ctx, `SELECT ecosystem, name, purl, ranges, data, versions, eco_specific, db_specific FROM affected WHERE advisory = ? ORDER BY rowid`, rowid)
 	if err != nil {
 		return a, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var data []byte
-		var aff Affected
-		if err := rows.Scan(&data); err != nil {
+		var r affectedRow
+		if err := rows.Scan(&r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db); err != nil {
 			return a, err
 		}
-		if err := json.Unmarshal(data, &aff); err != nil {
+		aff, err := r.decode()
+		if err != nil {
 			return a, fmt.Errorf("corrupt record %s: %w", a.ID, err)
 		}
 		a.Affected = append(a.Affected, aff)
@@ -429,4 +442,144 @@ func (s *Store) Names(ctx context.Context, ecosystem string, limit int) ([]strin
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// affectedRow is an affected entry as stored: package and ranges in plain
+// columns that decode without a JSON parser, the versions list as lines, the
+// rest as JSON only when there is any, and the two free-form objects as raw
+// bytes that the lookup path never parses.
+type affectedRow struct {
+	eco_, name, purl, ranges string
+	data                     []byte
+	versions                 string
+	eco, db                  []byte
+}
+
+func (r *affectedRow) decode() (Affected, error) {
+	var a Affected
+	if len(r.data) > 0 {
+		if err := json.Unmarshal(r.data, &a); err != nil {
+			return a, err
+		}
+	}
+	a.Package = Package{Ecosystem: r.eco_, Name: r.name, PURL: r.purl}
+	rs, err := decodeRanges(r.ranges)
+	if err != nil {
+		return a, err
+	}
+	a.Ranges = append(rs, a.Ranges...)
+	if r.versions != "" {
+		a.Versions = strings.Split(r.versions, "\n")
+	}
+	if len(r.eco) > 0 {
+		a.EcosystemSpecific = json.RawMessage(r.eco)
+	}
+	if len(r.db) > 0 {
+		a.DatabaseSpecific = json.RawMessage(r.db)
+	}
+	return a, nil
+}
+
+// encodeAffected splits an affected entry into its stored columns.
+func encodeAffected(a *Affected) (ranges string, data []byte, versions string, eco, db []byte, err error) {
+	rest := *a
+	rest.Package, rest.Ranges, rest.Versions, rest.EcosystemSpecific, rest.DatabaseSpecific = Package{}, nil, nil, nil, nil
+	var compact []Range
+	for _, r := range a.Ranges {
+		if (r.Type == RangeEcosystem || r.Type == RangeSemver) && r.Repo == "" && len(r.DatabaseSpecific) == 0 && compactable(r) {
+			compact = append(compact, r)
+		} else {
+			rest.Ranges = append(rest.Ranges, r)
+		}
+	}
+	if len(rest.Ranges) > 0 || len(rest.Severity) > 0 {
+		if data, err = json.Marshal(&rest); err != nil {
+			return "", nil, "", nil, nil, err
+		}
+	}
+	for _, v := range a.Versions {
+		if strings.Contains(v, "\n") {
+			return "", nil, "", nil, nil, &ValidationError{Msg: fmt.Sprintf("version %q contains a newline", v)}
+		}
+	}
+	return encodeRanges(compact), data, strings.Join(a.Versions, "\n"), compactJSON(a.EcosystemSpecific), compactJSON(a.DatabaseSpecific), nil
+}
+
+// The compact range form: one range per line, "TYPE" then for each event a
+// tab and "i=", "f=", "l=" or "m=" (limit) with the version.
+func compactable(r Range) bool {
+	for _, e := range r.Events {
+		for _, v := range []string{e.Introduced, e.Fixed, e.LastAffected, e.Limit} {
+			if strings.ContainsAny(v, "\t\n") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func encodeRanges(rs []Range) string {
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(r.Type)
+		for _, e := range r.Events {
+			switch {
+			case e.Introduced != "":
+				b.WriteString("\ti=" + e.Introduced)
+			case e.Fixed != "":
+				b.WriteString("\tf=" + e.Fixed)
+			case e.LastAffected != "":
+				b.WriteString("\tl=" + e.LastAffected)
+			case e.Limit != "":
+				b.WriteString("\tm=" + e.Limit)
+			}
+		}
+	}
+	return b.String()
+}
+
+func decodeRanges(s string) ([]Range, error) {
+	if s == "" {
+		return nil, nil
+	}
+	lines := strings.Split(s, "\n")
+	out := make([]Range, 0, len(lines))
+	for _, line := range lines {
+		fields := strings.Split(line, "\t")
+		r := Range{Type: fields[0], Events: make([]Event, 0, len(fields)-1)}
+		for _, f := range fields[1:] {
+			if len(f) < 2 || f[1] != '=' {
+				return nil, fmt.Errorf("bad range event %q", f)
+			}
+			v := f[2:]
+			switch f[0] {
+			case 'i':
+				r.Events = append(r.Events, Event{Introduced: v})
+			case 'f':
+				r.Events = append(r.Events, Event{Fixed: v})
+			case 'l':
+				r.Events = append(r.Events, Event{LastAffected: v})
+			case 'm':
+				r.Events = append(r.Events, Event{Limit: v})
+			default:
+				return nil, fmt.Errorf("bad range event %q", f)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func compactJSON(m json.RawMessage) []byte {
+	if len(m) == 0 || string(m) == "null" {
+		return nil
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, m) != nil {
+		return nil
+	}
+	return b.Bytes()
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,6 +246,45 @@ func TestNormalizeName(t *testing.T) {
 	for _, tt := range tests {
 		if got := NormalizeName(tt.eco, tt.in); got != tt.want {
 			t.Errorf("NormalizeName(%s, %s) = %q, want %q", tt.eco, tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRoundTrip stores real records and reads them back whole: the split
+// storage of affected entries loses nothing (ranges may come back in another
+// order: compact ECOSYSTEM/SEMVER ranges first).
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	recs := map[string][]Vulnerability{}
+	var all []Vulnerability
+	for _, eco := range []string{"AlmaLinux", "Go", "PyPI", "crates.io"} {
+		vs := loadSamples(t, eco)
+		recs["osv:"+eco] = vs
+		all = append(all, loadSamples(t, eco)...)
+	}
+	path := filepath.Join(t.TempDir(), "sluice.db")
+	build(t, path, "", recs)
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	norm := func(v Vulnerability) any {
+		for i := range v.Affected {
+			slices.SortStableFunc(v.Affected[i].Ranges, func(a, b Range) int { return strings.Compare(a.Type, b.Type) })
+		}
+		b, _ := json.Marshal(v)
+		var x any
+		json.Unmarshal(b, &x)
+		return x
+	}
+	for _, want := range all {
+		got, err := s.Get(ctx, want.ID)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("Get(%s): %d, %v", want.ID, len(got), err)
+		}
+		if diff := cmp.Diff(norm(want), norm(got[0].Vulnerability)); diff != "" {
+			t.Errorf("%s round trip (-want +got):\n%s", want.ID, diff)
 		}
 	}
 }
