@@ -30,6 +30,12 @@ type DB interface {
 
 var _ DB = (*vulndb.Store)(nil)
 
+// batchDB is implemented by stores that answer many lookups in one query
+// (*vulndb.Store); Match uses it to prefetch.
+type batchDB interface {
+	LookupMany(ctx context.Context, ecosystem string, names []string) (map[string][]vulndb.Advisory, error)
+}
+
 // Options configure Match. The zero value works.
 type Options struct {
 	Logger   *slog.Logger
@@ -56,6 +62,9 @@ func Match(ctx context.Context, inv inventory.Inventory, db DB, opts Options) (R
 	task := progress.OrNop(opts.Progress).Task("match packages", int64(len(inv.Packages)))
 	defer task.Done()
 	var res Result
+	if err := m.prefetch(ctx, inv); err != nil {
+		return res, err
+	}
 	unmatched := map[string]int{}
 	for i := range inv.Packages {
 		if err := ctx.Err(); err != nil {
@@ -139,6 +148,40 @@ func (m *matcher) lookupEcosystem(ctx context.Context, eco string) (string, erro
 	}
 	m.eco[eco] = use
 	return use, nil
+}
+
+// prefetch looks every package up ahead, a few queries per ecosystem, when
+// the store supports it.
+func (m *matcher) prefetch(ctx context.Context, inv inventory.Inventory) error {
+	bdb, ok := m.db.(batchDB)
+	if !ok {
+		return nil
+	}
+	names := map[string][]string{}
+	for i := range inv.Packages {
+		id, err := Identify(inv.Packages[i], inv.Distro)
+		if err != nil {
+			continue
+		}
+		eco, err := m.lookupEcosystem(ctx, id.Ecosystem)
+		if err != nil {
+			return err
+		}
+		if _, done := m.cache[eco+"\x00"+id.Name]; !done {
+			names[eco] = append(names[eco], id.Name)
+			m.cache[eco+"\x00"+id.Name] = nil
+		}
+	}
+	for _, eco := range sortedKeys(names) {
+		got, err := bdb.LookupMany(ctx, eco, names[eco])
+		if err != nil {
+			return err
+		}
+		for _, n := range names[eco] {
+			m.cache[eco+"\x00"+n] = got[n]
+		}
+	}
+	return nil
 }
 
 // hit is one advisory that affects a package.

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -67,14 +66,12 @@ func evaluate(a *vulndb.Affected, v string, eco version.Comparer) (verdict, erro
 	return out, nil
 }
 
-// inRange applies the OSV evaluation algorithm to one range: sort the events
+// inRange applies the OSV evaluation algorithm to one range (v has been
+// validated by the caller): sort the events
 // by version ("0" first), then walk them: introduced at or below v makes it
 // vulnerable, fixed at or below v or last_affected below v makes it not;
 // limit events, if any, bound the range above.
 func inRange(r *vulndb.Range, v string, c version.Comparer) (in bool, why string, fixed []string, err error) {
-	if err := c.Valid(v); err != nil {
-		return false, "", nil, fmt.Errorf("package version: %w", err)
-	}
 	type ev struct {
 		kind, ver string
 	}
@@ -90,13 +87,6 @@ func inRange(r *vulndb.Range, v string, c version.Comparer) (in bool, why string
 			evs = append(evs, ev{"last_affected", e.LastAffected})
 		case e.Limit != "":
 			limits = append(limits, e.Limit)
-		}
-	}
-	for _, e := range evs {
-		if e.ver != "0" {
-			if err := c.Valid(e.ver); err != nil {
-				return false, "", nil, fmt.Errorf("%s event: %w", e.kind, err)
-			}
 		}
 	}
 	var sortErr error
@@ -118,11 +108,15 @@ func inRange(r *vulndb.Range, v string, c version.Comparer) (in bool, why string
 	if sortErr != nil {
 		return false, "", nil, sortErr
 	}
+	var cmpErr error
 	cmpV := func(x string) int { // v compared with x
 		if x == "0" {
 			return 1
 		}
-		n, _ := c.Compare(v, x)
+		n, err := c.Compare(v, x)
+		if err != nil && cmpErr == nil {
+			cmpErr = err
+		}
 		return n
 	}
 	vulnerable := false
@@ -151,6 +145,9 @@ func inRange(r *vulndb.Range, v string, c version.Comparer) (in bool, why string
 			}
 		}
 		vulnerable = below
+	}
+	if cmpErr != nil {
+		return false, "", nil, cmpErr
 	}
 	if !vulnerable {
 		return false, "", fixed, nil

@@ -154,7 +154,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.info.Size = st.Size()
-	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
+	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
 		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid, f.rowid`)
 	if err != nil {
 		db.Close()
@@ -207,40 +207,111 @@ func (s *Store) Info() Info { return s.info }
 
 // Lookup returns every advisory with an affected entry for the package
 // (ecosystem as stored, e.g. "Debian:12", and the package name), with
-// Affected narrowed to those entries. Withdrawn advisories are included;
-// callers decide (match ignores them).
+// Affected narrowed to those entries, and Details is left empty (Get and
+// All fill it). Withdrawn advisories are included; callers decide (match
+// ignores them).
 func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory, error) {
 	rows, err := s.lookup.QueryContext(ctx, ecosystem, NormalizeName(ecosystem, name))
 	if err != nil {
 		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
 	}
+	m, err := s.scanAdvisories(rows)
+	if err != nil {
+		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
+	}
+	return m[NormalizeName(ecosystem, name)], nil
+}
+
+// lookupBatch is how many names one LookupMany query carries.
+const lookupBatch = 400
+
+// LookupMany is Lookup for many packages of one ecosystem in a few queries;
+// the result is keyed by the names as given.
+func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string) (map[string][]Advisory, error) {
+	out := make(map[string][]Advisory, len(names))
+	byNorm := map[string][]string{}
+	var norms []string
+	for _, n := range names {
+		k := NormalizeName(ecosystem, n)
+		if _, ok := byNorm[k]; !ok {
+			norms = append(norms, k)
+		}
+		byNorm[k] = append(byNorm[k], n)
+	}
+	for len(norms) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		batch := norms[:min(lookupBatch, len(norms))]
+		norms = norms[len(batch):]
+		args := make([]any, 0, len(batch)+1)
+		args = append(args, ecosystem)
+		for _, n := range batch {
+			args = append(args, n)
+		}
+		q := `SELECT a.rowid, a.source, a.header, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific
+			FROM affected f JOIN advisories a ON a.rowid = f.advisory
+			WHERE f.ecosystem = ? AND f.package IN (?` + strings.Repeat(", ?", len(batch)-1) + `) ORDER BY f.package, a.source, a.vid, f.rowid`
+		rows, err := s.db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
+		}
+		m, err := s.scanAdvisories(rows)
+		if err != nil {
+			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
+		}
+		for k, advs := range m {
+			for _, n := range byNorm[k] {
+				out[n] = advs
+			}
+		}
+	}
+	return out, nil
+}
+
+// scanAdvisories reads lookup rows, grouped by indexed package name.
+func (s *Store) scanAdvisories(rows *sql.Rows) (map[string][]Advisory, error) {
 	defer rows.Close()
-	var out []Advisory
-	last := int64(-1)
+	out := map[string][]Advisory{}
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	withPkg := len(cols) == 12
+	last, lastPkg := int64(-1), ""
 	for rows.Next() {
 		var rowid int64
-		var src string
+		var src, pkg string
 		var header []byte
 		var r affectedRow
-		if err := rows.Scan(&rowid, &src, &header, &r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db); err != nil {
-			return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
+		dst := []any{&rowid, &src, &header}
+		if withPkg {
+			dst = append(dst, &pkg)
+		}
+		dst = append(dst, &r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db)
+		if err := rows.Scan(dst...); err != nil {
+			return nil, err
+		}
+		if !withPkg {
+			pkg = NormalizeName(r.eco_, r.name)
 		}
 		aff, err := r.decode()
 		if err != nil {
-			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
+			return nil, fmt.Errorf("corrupt record: %w", err)
 		}
-		if rowid == last {
-			out[len(out)-1].Affected = append(out[len(out)-1].Affected, aff)
+		list := out[pkg]
+		if rowid == last && pkg == lastPkg {
+			list[len(list)-1].Affected = append(list[len(list)-1].Affected, aff)
 			continue
 		}
-		last = rowid
+		last, lastPkg = rowid, pkg
 		v, err := s.header(rowid, header)
 		if err != nil {
-			return nil, fmt.Errorf("look up %s/%s: corrupt record: %w", ecosystem, name, err)
+			return nil, fmt.Errorf("corrupt record: %w", err)
 		}
 		a := Advisory{Source: src, Vulnerability: v}
 		a.Affected = []Affected{aff}
-		out = append(out, a)
+		out[pkg] = append(list, a)
 	}
 	return out, rows.Err()
 }
