@@ -114,6 +114,50 @@ type Store struct {
 	headers map[int64]*Vulnerability
 }
 
+// headersFor returns the decoded headers of advisories by rowid, from the
+// cache or in batched queries.
+func (s *Store) headersFor(ctx context.Context, ids map[int64]bool) (map[int64]Vulnerability, error) {
+	out := make(map[int64]Vulnerability, len(ids))
+	var missing []any
+	s.hdrMu.Lock()
+	for id := range ids {
+		if h, ok := s.headers[id]; ok {
+			out[id] = *h
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	s.hdrMu.Unlock()
+	for len(missing) > 0 {
+		batch := missing[:min(lookupBatch, len(missing))]
+		missing = missing[len(batch):]
+		rows, err := s.db.QueryContext(ctx, `SELECT rowid, header FROM advisories WHERE rowid IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`, batch...)
+		if err != nil {
+			return nil, fmt.Errorf("read advisories: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var b []byte
+			if err := rows.Scan(&id, &b); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			v, err := s.header(id, b)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("corrupt record %d: %w", id, err)
+			}
+			out[id] = v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // maxCachedHeaders bounds the header cache.
 const maxCachedHeaders = 50_000
 
@@ -154,8 +198,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.info.Size = st.Size()
-	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, a.header, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
-		WHERE f.ecosystem = ? AND f.package = ? ORDER BY a.source, a.vid, f.rowid`)
+	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
+		WHERE f.ecosystem = ? AND f.package = ?`)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("advisory database %s: %w", path, err)
@@ -215,7 +259,7 @@ func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory,
 	if err != nil {
 		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
 	}
-	m, err := s.scanAdvisories(rows)
+	m, err := s.scanAdvisories(ctx, rows)
 	if err != nil {
 		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
 	}
@@ -249,14 +293,14 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 		for _, n := range batch {
 			args = append(args, n)
 		}
-		q := `SELECT a.rowid, a.source, a.header, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific
+		q := `SELECT a.rowid, a.source, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific
 			FROM affected f JOIN advisories a ON a.rowid = f.advisory
-			WHERE f.ecosystem = ? AND f.package IN (?` + strings.Repeat(", ?", len(batch)-1) + `) ORDER BY f.package, a.source, a.vid, f.rowid`
+			WHERE f.ecosystem = ? AND f.package IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`
 		rows, err := s.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
 		}
-		m, err := s.scanAdvisories(rows)
+		m, err := s.scanAdvisories(ctx, rows)
 		if err != nil {
 			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
 		}
@@ -270,21 +314,24 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 }
 
 // scanAdvisories reads lookup rows, grouped by indexed package name.
-func (s *Store) scanAdvisories(rows *sql.Rows) (map[string][]Advisory, error) {
+func (s *Store) scanAdvisories(ctx context.Context, rows *sql.Rows) (map[string][]Advisory, error) {
 	defer rows.Close()
 	out := map[string][]Advisory{}
 	cols, err := rows.Columns()
 	if err != nil {
 		return nil, err
 	}
-	withPkg := len(cols) == 12
-	last, lastPkg := int64(-1), ""
+	withPkg := len(cols) == 11
+	type slot struct {
+		pkg   string
+		rowid int64
+	}
+	at := map[slot]int{} // index in out[pkg]
 	for rows.Next() {
 		var rowid int64
 		var src, pkg string
-		var header []byte
 		var r affectedRow
-		dst := []any{&rowid, &src, &header}
+		dst := []any{&rowid, &src}
 		if withPkg {
 			dst = append(dst, &pkg)
 		}
@@ -299,21 +346,43 @@ func (s *Store) scanAdvisories(rows *sql.Rows) (map[string][]Advisory, error) {
 		if err != nil {
 			return nil, fmt.Errorf("corrupt record: %w", err)
 		}
-		list := out[pkg]
-		if rowid == last && pkg == lastPkg {
-			list[len(list)-1].Affected = append(list[len(list)-1].Affected, aff)
+		if i, ok := at[slot{pkg, rowid}]; ok {
+			out[pkg][i].Affected = append(out[pkg][i].Affected, aff)
 			continue
 		}
-		last, lastPkg = rowid, pkg
-		v, err := s.header(rowid, header)
-		if err != nil {
-			return nil, fmt.Errorf("corrupt record: %w", err)
-		}
-		a := Advisory{Source: src, Vulnerability: v}
-		a.Affected = []Affected{aff}
-		out[pkg] = append(list, a)
+		at[slot{pkg, rowid}] = len(out[pkg])
+		out[pkg] = append(out[pkg], Advisory{Source: src, Vulnerability: Vulnerability{Affected: []Affected{aff}}})
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// Headers are read once per advisory, not per affected row, and only
+	// when not already decoded.
+	need := map[int64]bool{}
+	for sl := range at {
+		need[sl.rowid] = true
+	}
+	hdrs, err := s.headersFor(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	for sl, i := range at {
+		a := &out[sl.pkg][i]
+		affs := a.Affected
+		a.Vulnerability = hdrs[sl.rowid]
+		a.Affected = affs
+	}
+	// Deterministic order without asking SQLite to sort.
+	for _, list := range out {
+		slices.SortStableFunc(list, func(a, b Advisory) int {
+			if c := strings.Compare(a.Source, b.Source); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+	}
+	return out, nil
 }
 
 // HasEcosystem reports whether any advisory names the ecosystem (with its
