@@ -328,3 +328,54 @@ func TestLanguageEcosystems(t *testing.T) {
 		}
 	}
 }
+
+// TestDebianTrackerSeverity uses the tracker JSON export (a small file in
+// the documented format: no real export is available offline) with the real
+// DSA list: the tracker's urgency is the severity, "unimportant" is info,
+// fixed_version "0" means not affected, and the DSA and the tracker's CVE
+// record merge into one finding.
+func TestDebianTrackerSeverity(t *testing.T) {
+	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	db := buildDB(t, filepath.Join(dir, "DSA", "list"), "debian-json:../vulndb/importer/debian/testdata/tracker.json")
+	deb := func(name, src, ver string) inventory.Package {
+		return inventory.Package{Name: name, Version: ver, Ecosystem: inventory.Debian, Type: "deb",
+			Source: &inventory.SourcePackage{Name: src, Version: ver}}
+	}
+	type row struct {
+		Pkg, Rule string
+		Sev       finding.Severity
+		SevSrc    string
+		Fixed     bool
+	}
+	collect := func(inv inventory.Inventory, rules ...string) []row {
+		res, err := Match(context.Background(), inv, db, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []row
+		for _, f := range res.Findings {
+			if slices.Contains(rules, f.Rule) {
+				out = append(out, row{f.Package.Name, f.Rule, f.Severity, f.SeveritySource, f.Fix != nil})
+			}
+		}
+		return out
+	}
+	bullseye := inventory.Inventory{Distro: &inventory.Distro{ID: "debian", VersionID: "11"},
+		Packages: []inventory.Package{deb("libcurl4", "curl", "7.74.0-1.3+deb11u3")}}
+	got := collect(bullseye, "CVE-2023-46218", "CVE-2023-38039")
+	want := []row{{"libcurl4", "CVE-2023-46218", finding.SeverityMedium, "distro: debian-tracker urgency medium", true}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("bullseye (-want +got):\n%s", diff)
+	}
+	bookworm := inventory.Inventory{Distro: &inventory.Distro{ID: "debian", VersionID: "12"},
+		Packages: []inventory.Package{deb("libssl3", "openssl", "3.0.11-1~deb12u1"), deb("curl", "curl", "7.88.1-10+deb12u4")}}
+	got = collect(bookworm, "CVE-2007-2768", "CVE-2023-5678", "CVE-2023-38039", "CVE-2023-46218")
+	want = []row{
+		{"curl", "CVE-2023-46218", finding.SeverityMedium, "distro: debian-tracker urgency medium", true},
+		{"libssl3", "CVE-2007-2768", finding.SeverityInfo, "distro: debian-tracker urgency unimportant", false},
+		{"libssl3", "CVE-2023-5678", finding.SeverityUnknown, "none: no distro rating or CVSS vector in the advisories", true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("bookworm (-want +got):\n%s", diff)
+	}
+}
