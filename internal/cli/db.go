@@ -77,7 +77,7 @@ database working. Copy it into an air-gapped network with "db export" and
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newDBImportCmd(a), newDBInfoCmd(a), newDBExportCmd(a), newDBUpdateCmd(a))
+	cmd.AddCommand(newDBImportCmd(a), newDBInfoCmd(a), newDBExportCmd(a), newDBUpdateCmd(a), newDBPushCmd(a), newDBPullCmd(a))
 	return cmd
 }
 

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/sluice-dev/sluice/finding"
 )
@@ -247,4 +249,22 @@ func FuzzDecodeInventory(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDBPushPullCommands(t *testing.T) {
+	srv := httptest.NewServer(registry.New())
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	ref := u.Host + "/sluice/db:test"
+	db := importDemo(t)
+	if code, out, errs := run(t, "db", "push", "--db", db, "--insecure", ref); code != 0 || !strings.Contains(out, "@sha256:") {
+		t.Fatalf("push: exit %d %s %s", code, out, errs)
+	}
+	dst := filepath.Join(t.TempDir(), "pulled.db")
+	if code, out, errs := run(t, "db", "pull", "--db", dst, "--insecure", ref); code != 0 || !strings.Contains(out, "291 advisories") {
+		t.Fatalf("pull: exit %d %s %s", code, out, errs)
+	}
+	if code, _, _ := run(t, "db", "pull", "--db", dst, "--insecure", u.Host+"/nothing:here"); code != ExitError {
+		t.Errorf("pull of a missing ref: exit %d", code)
+	}
 }
