@@ -379,3 +379,87 @@ func TestDebianTrackerSeverity(t *testing.T) {
 		t.Errorf("bookworm (-want +got):\n%s", diff)
 	}
 }
+
+// readDpkgStatus reads Package, Version and Source ("name" or "name (ver)")
+// of a dpkg status file: just what matching needs (the dpkg cataloger proper
+// lives in inventory/dpkg).
+func readDpkgStatus(t *testing.T, path string) []inventory.Package {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []inventory.Package
+	for _, stanza := range strings.Split(string(data), "\n\n") {
+		var p inventory.Package
+		src := ""
+		for _, line := range strings.Split(stanza, "\n") {
+			k, v, _ := strings.Cut(line, ": ")
+			switch k {
+			case "Package":
+				p.Name = v
+			case "Version":
+				p.Version = v
+			case "Source":
+				src = v
+			}
+		}
+		if p.Name == "" {
+			continue
+		}
+		p.Ecosystem, p.Type = inventory.Debian, "deb"
+		s := inventory.SourcePackage{Name: p.Name, Version: p.Version}
+		if src != "" {
+			name, ver, ok := strings.Cut(src, " (")
+			s.Name = name
+			if ok {
+				s.Version = strings.TrimSuffix(ver, ")")
+			}
+		}
+		p.Source = &s
+		out = append(out, p)
+	}
+	return out
+}
+
+// TestDebianBookwormSourceMapping maps the real bookworm status file's
+// binary packages to source packages and versions (binNMU "+bN" suffixes
+// and epochs as the Source field gives them), then matches the tracker JSON.
+func TestDebianBookwormSourceMapping(t *testing.T) {
+	pkgs := readDpkgStatus(t, sharedDir(t, "fixtures", "pkgdb", "dpkg", "debian-12-app", "status"))
+	distro := &inventory.Distro{ID: "debian", VersionID: "12"}
+	ids := map[string]Identity{}
+	for _, p := range pkgs {
+		id, err := Identify(p, distro)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[p.Name] = id
+	}
+	for bin, want := range map[string][2]string{
+		"libssl3": {"openssl", ids["libssl3"].Version},
+		"bash":    {"bash", "5.2.15-2"},            // binary 5.2.15-2+b13: a binNMU of source 5.2.15-2
+		"libcap2": {"libcap2", "1:2.66-4+deb12u3"}, // the source version keeps its epoch
+	} {
+		got := ids[bin]
+		if got.Ecosystem != "Debian:12" || got.Name != want[0] || got.Version != want[1] {
+			t.Errorf("%s: identity %v, want Debian:12/%s %s", bin, got, want[0], want[1])
+		}
+	}
+	db := buildDB(t, "debian-json:../vulndb/importer/debian/testdata/tracker.json")
+	res, err := Match(context.Background(), inventory.Inventory{Distro: distro, Packages: pkgs}, db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := pairs(res.Findings)
+	// openssl in the image is newer than the CVE-2023-5678 fix; the open,
+	// unimportant CVE-2007-2768 applies to every openssl binary package.
+	for _, p := range got {
+		if p.Rule == "CVE-2023-5678" {
+			t.Errorf("reported %v although the installed openssl is past the fix", p)
+		}
+	}
+	if !slices.Contains(got, pr{"libssl3", "CVE-2007-2768"}) {
+		t.Errorf("libssl3 CVE-2007-2768 (open) missing: %v", got)
+	}
+}
