@@ -1,6 +1,8 @@
 package match
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -95,5 +97,39 @@ func TestScoreCVSS(t *testing.T) {
 	}
 	if _, ok := ScoreCVSS("garbage"); ok {
 		t.Error("scored garbage")
+	}
+}
+
+// fakeDB answers from a fixed map, for identity and fallback tests.
+type fakeDB map[string][]vulndb.Advisory
+
+func (f fakeDB) Lookup(_ context.Context, eco, name string) ([]vulndb.Advisory, error) {
+	return f[eco+"/"+name], nil
+}
+
+func (f fakeDB) HasEcosystem(_ context.Context, eco string) (bool, error) {
+	for k := range f {
+		if strings.HasPrefix(k, eco+"/") {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func TestUbuntuLTSEcosystem(t *testing.T) {
+	adv := vulndb.Advisory{Source: "osv:Ubuntu", Vulnerability: vulndb.Vulnerability{ID: "UBUNTU-CVE-2024-0001", Affected: []vulndb.Affected{{
+		Package: vulndb.Package{Ecosystem: "Ubuntu:22.04:LTS", Name: "openssl"},
+		Ranges:  []vulndb.Range{{Type: "ECOSYSTEM", Events: []vulndb.Event{{Introduced: "0"}, {Fixed: "3.0.2-0ubuntu1.15"}}}},
+	}}}}
+	db := fakeDB{"Ubuntu:22.04:LTS/openssl": {adv}}
+	inv := inventory.Inventory{Distro: &inventory.Distro{ID: "ubuntu", VersionID: "22.04"}, Packages: []inventory.Package{{
+		Name: "libssl3", Version: "3.0.2-0ubuntu1.10", Ecosystem: "Ubuntu", Source: &inventory.SourcePackage{Name: "openssl", Version: "3.0.2-0ubuntu1.10"},
+	}}}
+	res, err := Match(context.Background(), inv, db, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Rule != "UBUNTU-CVE-2024-0001" {
+		t.Errorf("findings %+v, want the LTS advisory", res.Findings)
 	}
 }

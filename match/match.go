@@ -134,6 +134,19 @@ func (m *matcher) lookupEcosystem(ctx context.Context, eco string) (string, erro
 		return e, nil
 	}
 	use := eco
+	if strings.HasPrefix(eco, "Ubuntu:") && strings.Count(eco, ":") == 1 {
+		// OSV names Ubuntu releases "Ubuntu:22.04:LTS" (and plain
+		// "Ubuntu:23.10" for interim ones).
+		has, err := m.db.HasEcosystem(ctx, eco)
+		if err != nil {
+			return "", err
+		}
+		if !has {
+			if lts, err := m.db.HasEcosystem(ctx, eco+":LTS"); err == nil && lts {
+				use = eco + ":LTS"
+			}
+		}
+	}
 	if strings.HasPrefix(eco, "Alpine:") && eco != "Alpine:edge" && !m.opts.NoAlpineEdgeFallback {
 		has, err := m.db.HasEcosystem(ctx, eco)
 		if err != nil {
