@@ -229,11 +229,21 @@ func TestAlmaLinux(t *testing.T) {
 	}
 }
 
+// debianLists returns the real DSA and DLA lists, or in -short mode their
+// verbatim excerpts in vulndata/samples (same entries for the packages tested).
+func debianLists(t *testing.T) []string {
+	if testing.Short() {
+		dir := sharedDir(t, "vulndata", "samples", "debian-security-tracker")
+		return []string{"debian-list:" + filepath.Join(dir, "DSA-list-excerpt"), "debian-list:" + filepath.Join(dir, "DLA-list-excerpt")}
+	}
+	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	return []string{filepath.Join(dir, "DSA", "list"), filepath.Join(dir, "DLA", "list")}
+}
+
 // TestDebianBullseye matches bullseye-era versions against the real DSA and
 // DLA lists, by source package.
 func TestDebianBullseye(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
-	db := buildDB(t, filepath.Join(dir, "DSA", "list"), filepath.Join(dir, "DLA", "list"))
+	db := buildDB(t, debianLists(t)...)
 	deb := func(name, src, ver string) inventory.Package {
 		return inventory.Package{Name: name, Version: ver, Ecosystem: inventory.Debian, Type: "deb",
 			Source: &inventory.SourcePackage{Name: src, Version: ver}}
@@ -335,8 +345,7 @@ func TestLanguageEcosystems(t *testing.T) {
 // fixed_version "0" means not affected, and the DSA and the tracker's CVE
 // record merge into one finding.
 func TestDebianTrackerSeverity(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
-	db := buildDB(t, filepath.Join(dir, "DSA", "list"), "debian-json:../vulndb/importer/debian/testdata/tracker.json")
+	db := buildDB(t, append(debianLists(t), "debian-json:../vulndb/importer/debian/testdata/tracker.json")...)
 	deb := func(name, src, ver string) inventory.Package {
 		return inventory.Package{Name: name, Version: ver, Ecosystem: inventory.Debian, Type: "deb",
 			Source: &inventory.SourcePackage{Name: src, Version: ver}}
