@@ -268,3 +268,29 @@ func TestDBPushPullCommands(t *testing.T) {
 		t.Errorf("pull of a missing ref: exit %d", code)
 	}
 }
+
+func TestDBPathDefaults(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("SLUICE_DB", "")
+	os.Unsetenv("SLUICE_DB")
+	if code, _, errs := run(t, "db", "import", demoData); code != 0 {
+		t.Fatalf("import to the default path: %s", errs)
+	}
+	if _, err := os.Stat(filepath.Join(cache, "sluice", "db", "sluice.db")); err != nil {
+		t.Errorf("default database not under XDG_CACHE_HOME: %v", err)
+	}
+	other := filepath.Join(t.TempDir(), "env.db")
+	t.Setenv("SLUICE_DB", other)
+	if code, _, errs := run(t, "db", "import", demoData); code != 0 {
+		t.Fatalf("import to $SLUICE_DB: %s", errs)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("SLUICE_DB not honoured: %v", err)
+	}
+	// --db-max-age: a database older than the limit warns.
+	code, _, errs := run(t, "scan", "--db-max-age", "1ns", demoSBOM)
+	if code != 0 || !strings.Contains(errs, "sluice db update") {
+		t.Errorf("old database: exit %d, stderr %q", code, errs)
+	}
+}
