@@ -6,6 +6,7 @@ import (
 
 	"github.com/sluice-dev/sluice/inventory"
 	"github.com/sluice-dev/sluice/vulndb"
+	"github.com/sluice-dev/sluice/vulndb/importer/debian"
 )
 
 // Identity is a package as an advisory source names it: the ecosystem with
@@ -59,10 +60,14 @@ func Identify(p inventory.Package, distro *inventory.Distro) (Identity, error) {
 	id := Identity{Ecosystem: eco, Name: p.Name, Version: p.Version}
 	if IsDistro(base) {
 		if !hasRel {
-			if distro == nil || distro.VersionID == "" {
-				return Identity{}, fmt.Errorf("%s package %s: the distro release is unknown (no os-release)", base, p.Name)
+			switch {
+			case distro != nil && distro.VersionID != "":
+				rel = distro.VersionID
+			case distro != nil && base == inventory.Debian && debian.Releases[distro.Codename] != "":
+				rel = debian.Releases[distro.Codename] // os-release of testing has a codename only
+			default:
+				return Identity{}, fmt.Errorf("%s package %s: the distro release is unknown (no os-release VERSION_ID)", base, p.Name)
 			}
-			rel = distro.VersionID
 		}
 		switch base {
 		case inventory.Alpine, "Wolfi", "Chainguard":

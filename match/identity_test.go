@@ -23,6 +23,8 @@ func TestIdentify(t *testing.T) {
 			Identity{"Debian:12", "openssl", "3.0.11-1~deb12u2", "source package of libssl3"}},
 		{"debian point release", inventory.Package{Name: "bash", Version: "5.2.15-2+b2", Ecosystem: "Debian"}, &inventory.Distro{VersionID: "12.5"},
 			Identity{"Debian:12", "bash", "5.2.15-2+b2", ""}},
+		{"debian codename only", inventory.Package{Name: "bash", Version: "5.2.15-2", Ecosystem: "Debian"}, &inventory.Distro{ID: "debian", Codename: "trixie"},
+			Identity{"Debian:13", "bash", "5.2.15-2", ""}},
 		{"alpine origin and branch", inventory.Package{Name: "libcrypto3", Version: "3.1.0-r4", Ecosystem: "Alpine", Source: &inventory.SourcePackage{Name: "openssl"}}, &inventory.Distro{VersionID: "3.18.4"},
 			Identity{"Alpine:v3.18", "openssl", "3.1.0-r4", "origin of libcrypto3"}},
 		{"almalinux major", inventory.Package{Name: "openssl-libs", Version: "1:3.0.7-24.el9", Ecosystem: "AlmaLinux", Source: &inventory.SourcePackage{Name: "openssl"}}, &inventory.Distro{VersionID: "9.3"},
