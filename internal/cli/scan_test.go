@@ -19,7 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/finding"
 )
 
-func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
@@ -32,7 +32,7 @@ const demoSBOM = "sbom:../../demo/scan/demo-image.cdx.json"
 func importDemo(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "sluice.db")
-	code, out, errs := run(t, "db", "import", "--db", db, demoData)
+	code, out, errs := runCLI(t, "db", "import", "--db", db, demoData)
 	if code != 0 {
 		t.Fatalf("db import: exit %d\n%s%s", code, out, errs)
 	}
@@ -44,7 +44,7 @@ func importDemo(t *testing.T) string {
 
 func TestScanDemoSBOM(t *testing.T) {
 	db := importDemo(t)
-	code, out, errs := run(t, "scan", "--db", db, "-f", "json", "--vex", "../../demo/scan/demo.vex.json", demoSBOM)
+	code, out, errs := runCLI(t, "scan", "--db", db, "-f", "json", "--vex", "../../demo/scan/demo.vex.json", demoSBOM)
 	if code != 0 {
 		t.Fatalf("scan: exit %d\n%s", code, errs)
 	}
@@ -78,7 +78,7 @@ func TestScanDemoSBOM(t *testing.T) {
 	}
 
 	// --fail-on and the table grouped by package.
-	code, out, _ = run(t, "scan", "--db", db, "--fail-on", "unknown", demoSBOM)
+	code, out, _ = runCLI(t, "scan", "--db", db, "--fail-on", "unknown", demoSBOM)
 	if code != ExitFailed {
 		t.Errorf("--fail-on unknown: exit %d, want 1", code)
 	}
@@ -87,17 +87,17 @@ func TestScanDemoSBOM(t *testing.T) {
 	}
 
 	// --ignore-unfixed leaves out findings without a fix; all demo ones have one.
-	code, out, _ = run(t, "scan", "--db", db, "--ignore-unfixed", "-f", "json", demoSBOM)
+	code, out, _ = runCLI(t, "scan", "--db", db, "--ignore-unfixed", "-f", "json", demoSBOM)
 	if code != 0 || !strings.Contains(out, "CVE-2023-32681") {
 		t.Errorf("--ignore-unfixed: exit %d", code)
 	}
 
 	// explain prints the chain.
-	code, out, _ = run(t, "explain", "--db", db, "--target", demoSBOM, "CVE-2023-32681")
+	code, out, _ = runCLI(t, "explain", "--db", db, "--target", demoSBOM, "CVE-2023-32681")
 	if code != 0 || !strings.Contains(out, "advisory:      osv:PyPI PYSEC-2023-74: ECOSYSTEM range introduced 2.3.0, fixed 2.31.0") {
 		t.Errorf("explain: exit %d\n%s", code, out)
 	}
-	code, out, _ = run(t, "explain", "--db", db, "--target", demoSBOM, "CVE-2018-3721")
+	code, out, _ = runCLI(t, "explain", "--db", db, "--target", demoSBOM, "CVE-2018-3721")
 	if code != 0 || !strings.Contains(out, "not reported") || !strings.Contains(out, "npm/lodash") {
 		t.Errorf("explain of a non-match: exit %d\n%s", code, out)
 	}
@@ -105,21 +105,21 @@ func TestScanDemoSBOM(t *testing.T) {
 
 func TestScanErrors(t *testing.T) {
 	dir := t.TempDir()
-	code, _, errs := run(t, "scan", "--db", filepath.Join(dir, "missing.db"), demoSBOM)
+	code, _, errs := runCLI(t, "scan", "--db", filepath.Join(dir, "missing.db"), demoSBOM)
 	if code != ExitError || !strings.Contains(errs, "sluice db import") {
 		t.Errorf("missing DB: exit %d, stderr %q", code, errs)
 	}
 	db := importDemo(t)
-	code, _, errs = run(t, "scan", "--db", db, "sbom:"+filepath.Join(dir, "none.json"))
+	code, _, errs = runCLI(t, "scan", "--db", db, "sbom:"+filepath.Join(dir, "none.json"))
 	if code != ExitError {
 		t.Errorf("missing SBOM: exit %d, stderr %q", code, errs)
 	}
 	os.WriteFile(filepath.Join(dir, "x.json"), []byte(`{"hello": 1}`), 0o644)
-	code, _, errs = run(t, "scan", "--db", db, filepath.Join(dir, "x.json"))
+	code, _, errs = runCLI(t, "scan", "--db", db, filepath.Join(dir, "x.json"))
 	if code != ExitError || !strings.Contains(errs, "neither CycloneDX, SPDX") {
 		t.Errorf("unknown JSON: exit %d, stderr %q", code, errs)
 	}
-	code, _, errs = run(t, "scan", "--db", db, "registry:alpine:3.18")
+	code, _, errs = runCLI(t, "scan", "--db", db, "registry:alpine:3.18")
 	if code != ExitError || !strings.Contains(errs, "sluice sbom") {
 		t.Errorf("image target: exit %d, stderr %q", code, errs)
 	}
@@ -161,7 +161,7 @@ func TestSPDXAndInventoryInput(t *testing.T) {
 
 func TestDBInfoExportImport(t *testing.T) {
 	db := importDemo(t)
-	code, out, _ := run(t, "db", "info", "--db", db, "-f", "json")
+	code, out, _ := runCLI(t, "db", "info", "--db", db, "-f", "json")
 	if code != 0 {
 		t.Fatalf("info: exit %d", code)
 	}
@@ -174,14 +174,14 @@ func TestDBInfoExportImport(t *testing.T) {
 		t.Errorf("info: %+v", info)
 	}
 	exp := filepath.Join(t.TempDir(), "export.db")
-	if code, _, errs := run(t, "db", "export", "--db", db, exp); code != 0 {
+	if code, _, errs := runCLI(t, "db", "export", "--db", db, exp); code != 0 {
 		t.Fatalf("export: %s", errs)
 	}
 	other := filepath.Join(t.TempDir(), "other.db")
-	if code, out, errs := run(t, "db", "import", "--db", other, exp); code != 0 || !strings.Contains(out, "291 advisories") {
+	if code, out, errs := runCLI(t, "db", "import", "--db", other, exp); code != 0 || !strings.Contains(out, "291 advisories") {
 		t.Fatalf("import of an exported DB: exit %d %s %s", code, out, errs)
 	}
-	if code, _, errs := run(t, "db", "import", "--db", other, "../../demo/scan/README.md"); code != ExitError || !strings.Contains(errs, "no advisories") {
+	if code, _, errs := runCLI(t, "db", "import", "--db", other, "../../demo/scan/README.md"); code != ExitError || !strings.Contains(errs, "no advisories") {
 		t.Errorf("import of a non-feed: exit %d %s", code, errs)
 	}
 }
@@ -212,22 +212,22 @@ func TestDBUpdateCommand(t *testing.T) {
 	defer ts.Close()
 	db := filepath.Join(t.TempDir(), "db", "sluice.db")
 	src := "pypi=" + ts.URL + "/PyPI/all.zip"
-	code, out, errs := run(t, "db", "update", "--db", db, "--allow-http", "--source", src)
+	code, out, errs := runCLI(t, "db", "update", "--db", db, "--allow-http", "--source", src)
 	if code != 0 || !strings.Contains(out, "rebuilt") {
 		t.Fatalf("update: exit %d\n%s%s", code, out, errs)
 	}
-	code, out, _ = run(t, "db", "update", "--db", db, "--allow-http", "--source", src)
+	code, out, _ = runCLI(t, "db", "update", "--db", db, "--allow-http", "--source", src)
 	if code != 0 || !strings.Contains(out, "up to date") {
 		t.Errorf("second update: exit %d\n%s", code, out)
 	}
-	code, _, errs = run(t, "db", "update", "--db", db, "--source", src)
+	code, _, errs = runCLI(t, "db", "update", "--db", db, "--source", src)
 	if code != ExitError || !strings.Contains(errs, "not https") {
 		t.Errorf("plain http without --allow-http: exit %d %s", code, errs)
 	}
 	before, _ := os.ReadFile(db)
 	fail = true
 	os.Remove(filepath.Join(filepath.Dir(db), "feeds", "index.json"))
-	code, _, _ = run(t, "db", "update", "--db", db, "--allow-http", "--retries", "-1", "--source", src)
+	code, _, _ = runCLI(t, "db", "update", "--db", db, "--allow-http", "--retries", "-1", "--source", src)
 	after, _ := os.ReadFile(db)
 	if code == 0 || !bytes.Equal(before, after) {
 		t.Errorf("failed update: exit %d, database changed: %v", code, !bytes.Equal(before, after))
@@ -257,14 +257,14 @@ func TestDBPushPullCommands(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	ref := u.Host + "/sluice/db:test"
 	db := importDemo(t)
-	if code, out, errs := run(t, "db", "push", "--db", db, "--insecure", ref); code != 0 || !strings.Contains(out, "@sha256:") {
+	if code, out, errs := runCLI(t, "db", "push", "--db", db, "--insecure", ref); code != 0 || !strings.Contains(out, "@sha256:") {
 		t.Fatalf("push: exit %d %s %s", code, out, errs)
 	}
 	dst := filepath.Join(t.TempDir(), "pulled.db")
-	if code, out, errs := run(t, "db", "pull", "--db", dst, "--insecure", ref); code != 0 || !strings.Contains(out, "291 advisories") {
+	if code, out, errs := runCLI(t, "db", "pull", "--db", dst, "--insecure", ref); code != 0 || !strings.Contains(out, "291 advisories") {
 		t.Fatalf("pull: exit %d %s %s", code, out, errs)
 	}
-	if code, _, _ := run(t, "db", "pull", "--db", dst, "--insecure", u.Host+"/nothing:here"); code != ExitError {
+	if code, _, _ := runCLI(t, "db", "pull", "--db", dst, "--insecure", u.Host+"/nothing:here"); code != ExitError {
 		t.Errorf("pull of a missing ref: exit %d", code)
 	}
 }
@@ -274,7 +274,7 @@ func TestDBPathDefaults(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", cache)
 	t.Setenv("SLUICE_DB", "")
 	os.Unsetenv("SLUICE_DB")
-	if code, _, errs := run(t, "db", "import", demoData); code != 0 {
+	if code, _, errs := runCLI(t, "db", "import", demoData); code != 0 {
 		t.Fatalf("import to the default path: %s", errs)
 	}
 	if _, err := os.Stat(filepath.Join(cache, "sluice", "db", "sluice.db")); err != nil {
@@ -282,14 +282,14 @@ func TestDBPathDefaults(t *testing.T) {
 	}
 	other := filepath.Join(t.TempDir(), "env.db")
 	t.Setenv("SLUICE_DB", other)
-	if code, _, errs := run(t, "db", "import", demoData); code != 0 {
+	if code, _, errs := runCLI(t, "db", "import", demoData); code != 0 {
 		t.Fatalf("import to $SLUICE_DB: %s", errs)
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("SLUICE_DB not honoured: %v", err)
 	}
 	// --db-max-age: a database older than the limit warns.
-	code, _, errs := run(t, "scan", "--db-max-age", "1ns", demoSBOM)
+	code, _, errs := runCLI(t, "scan", "--db-max-age", "1ns", demoSBOM)
 	if code != 0 || !strings.Contains(errs, "sluice db update") {
 		t.Errorf("old database: exit %d, stderr %q", code, errs)
 	}
