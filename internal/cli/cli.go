@@ -117,6 +117,9 @@ func addCommands(root *cobra.Command, a *app) {
 		newVersionCmd(),
 		newReportCmd(a),
 		newConfigCmd(a),
+		newScanCmd(a),
+		newExplainCmd(a),
+		newDBCmd(a),
 	)
 }
 
