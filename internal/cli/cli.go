@@ -97,6 +97,11 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
 		newVersionCmd(),
+		newKeygenCmd(a),
+		newSignCmd(a),
+		newVerifyCmd(a),
+		newAttestCmd(a),
+		newVerifyAttestationCmd(a),
 	)
 }
 
