@@ -102,6 +102,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newVerifyCmd(a),
 		newAttestCmd(a),
 		newVerifyAttestationCmd(a),
+		newPromoteCmd(a),
 	)
 }
 
