@@ -19,7 +19,7 @@ import (
 // testRegistry starts go-containerregistry's in-process registry; referrers
 // says whether it offers the OCI 1.1 referrers API (without it, clients use
 // the sha256-<hex> referrers tag).
-func testRegistry(t *testing.T, referrers bool) string {
+func testRegistry(t testing.TB, referrers bool) string {
 	t.Helper()
 	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(referrers))
 	s := httptest.NewServer(h)
@@ -28,7 +28,7 @@ func testRegistry(t *testing.T, referrers bool) string {
 }
 
 // pushImage pushes a random image to host/repo:tag and returns its digest.
-func pushImage(t *testing.T, ref string) v1.Hash {
+func pushImage(t testing.TB, ref string) v1.Hash {
 	t.Helper()
 	img, err := random.Image(256, 2)
 	if err != nil {
@@ -46,7 +46,7 @@ func pushImage(t *testing.T, ref string) v1.Hash {
 }
 
 // pushIndex pushes a random two-platform index and returns it.
-func pushIndex(t *testing.T, ref string) v1.ImageIndex {
+func pushIndex(t testing.TB, ref string) v1.ImageIndex {
 	t.Helper()
 	idx, err := random.Index(128, 1, 2)
 	if err != nil {
