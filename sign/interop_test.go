@@ -71,12 +71,27 @@ func startDistribution(t *testing.T, bin string) string {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "serve", cfg)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	logPath := filepath.Join(t.TempDir(), "registry.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none", "OTEL_SDK_DISABLED=true")
 	if err := cmd.Start(); err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		logFile.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logPath)
+			t.Logf("distribution registry log:\n%s", b)
+		}
+	})
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get("http://" + addr + "/v2/")
@@ -108,6 +123,19 @@ func (c cosignRunner) run(t *testing.T, password string, args ...string) string 
 		t.Fatalf("cosign %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// fails calls cosign and fails the test when it exits 0: the negative
+// control that shows the checks above are real.
+func (c cosignRunner) fails(t *testing.T, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.bin, args...)
+	cmd.Env = append(os.Environ(), "HOME="+c.home, "TUF_ROOT="+filepath.Join(c.home, "tuf"))
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("cosign %s succeeded, want a failure:\n%s", strings.Join(args, " "), out)
+	}
 }
 
 func TestInteropCosign(t *testing.T) {
@@ -161,6 +189,9 @@ func TestInteropCosign(t *testing.T) {
 						t.Errorf("%s: cosign verify output lacks the digest:\n%s", f, out)
 					}
 					cosign.run(t, "", append(append([]string{"verify-attestation", "--key", ours + ".pub", "--type", "cyclonedx"}, append(verifyArgs, extra...)...), img)...)
+					// The other key, or an annotation never signed, must fail.
+					cosign.fails(t, append(append([]string{"verify", "--key", theirs + ".pub"}, append(verifyArgs, extra...)...), img)...)
+					cosign.fails(t, append(append([]string{"verify", "--key", ours + ".pub", "-a", "env=dev"}, append(verifyArgs, extra...)...), img)...)
 				}
 			})
 			t.Run("sluice-verifies-cosign", func(t *testing.T) {
