@@ -21,6 +21,9 @@ func pw(s string) PasswordFunc {
 }
 
 func TestEncryptedKeyRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four scrypt derivations (slow under -race); TestCosignGeneratedKey covers decryption in -short")
+	}
 	key, err := GenerateKey()
 	if err != nil {
 		t.Fatal(err)
@@ -99,6 +102,7 @@ func TestParsePrivateKeyForms(t *testing.T) {
 	sec1DER, _ := x509.MarshalECPrivateKey(ec)
 	sec1 := pem.EncodeToMemory(&pem.Block{Type: PEMECPrivateKey, Bytes: sec1DER})
 	pubPEM, _ := MarshalPublicKey(ec.Public())
+	enc := mustEncrypt(t, ec)
 	tests := []struct {
 		name    string
 		in      []byte
@@ -109,8 +113,8 @@ func TestParsePrivateKeyForms(t *testing.T) {
 		{name: "sec1-ec", in: sec1},
 		{name: "not-pem", in: []byte("hello"), wantErr: "no PEM block"},
 		{name: "public-key", in: pubPEM, wantErr: "not a private key"},
-		{name: "encrypted-no-password", in: mustEncrypt(t, ec), wantErr: "no password source"},
-		{name: "bad-params", in: tamperParams(t, mustEncrypt(t, ec)), wantErr: "unexpected scrypt parameters"},
+		{name: "encrypted-no-password", in: enc, wantErr: "no password source"},
+		{name: "bad-params", in: tamperParams(t, enc), wantErr: "unexpected scrypt parameters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
