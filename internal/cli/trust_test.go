@@ -93,9 +93,14 @@ func TestTrustCommands(t *testing.T) {
 		{name: "promote-immutable-tag", args: []string{"promote", img, host + "/prod/app:taken", "--key", pub}, wantCode: 1, want: []string{"use --force"}},
 		{name: "promote-force", args: []string{"promote", img, host + "/prod/app:taken", "--key", pub, "--force"}, want: []string{"Promoted"}},
 		{name: "promote-insecure-remote", args: []string{"promote", "registry.example.com/a:1", host + "/b:1", "--key", pub, "--insecure"}, wantCode: 2, want: []string{"--insecure is allowed only for localhost"}},
+		{name: "moved-tag", args: []string{"verify", host + "/prod/app:taken", "--key", pub}, want: []string{"Verified signature"}},
 		{name: "promote-no-key", args: []string{"promote", img, host + "/prod/app:2"}, wantCode: 2, want: []string{"--key is required"}},
 	}
 	for _, s := range steps {
+		if s.name == "moved-tag" {
+			pushRandom(t, host+"/prod/app:taken") // the tag moves to an unsigned image
+			s.wantCode, s.want = 1, []string{"No signatures found", "do not count"}
+		}
 		code, out := run(t, s.args...)
 		if code != s.wantCode {
 			t.Errorf("%s: exit %d, want %d\n%s", s.name, code, s.wantCode, out)

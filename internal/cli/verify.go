@@ -93,6 +93,9 @@ func writeVerification(w io.Writer, v *sign.Verification, output string, explain
 		switch {
 		case len(v.Candidates) == 0:
 			fmt.Fprintf(w, "No %ss found for %s.\n", what, v.Image)
+			if !strings.Contains(v.Ref, "@") {
+				fmt.Fprintf(w, "(%s points to %s now; %ss of any digest it pointed to before do not count.)\n", v.Ref, v.Digest, what)
+			}
 		case explain:
 			for _, c := range v.Candidates {
 				if !c.Verified {
