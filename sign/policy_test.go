@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -96,6 +97,44 @@ func TestTrustPolicyValidate(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Validate (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTrustPolicySpecCompile(t *testing.T) {
+	pub, _ := MarshalPublicKey(testKey.Public())
+	files := map[string][]byte{"release.pub": pub, "broken.pub": []byte("not a key")}
+	read := func(p string) ([]byte, error) {
+		if b, ok := files[p]; ok {
+			return b, nil
+		}
+		return nil, errors.New("no such file")
+	}
+	tests := []struct {
+		name    string
+		spec    TrustPolicySpec
+		wantErr string
+	}{
+		{name: "ok", spec: TrustPolicySpec{Rules: []TrustRuleSpec{{Name: "prod", Images: []string{"ghcr.io/org/**"}, Keys: []string{"release.pub"}, Attestations: []string{"cyclonedx"}}}}},
+		{name: "missing-key", spec: TrustPolicySpec{Rules: []TrustRuleSpec{{Name: "prod", Images: []string{"**"}, Keys: []string{"gone.pub"}}}}, wantErr: "trust policy prod: key gone.pub: no such file"},
+		{name: "broken-key", spec: TrustPolicySpec{Rules: []TrustRuleSpec{{Images: []string{"**"}, Keys: []string{"broken.pub"}}}}, wantErr: "trust policy rule 1: key broken.pub: no PEM block found"},
+		{name: "bad-attestation", spec: TrustPolicySpec{Rules: []TrustRuleSpec{{Name: "p", Images: []string{"**"}, Keys: []string{"release.pub"}, Attestations: []string{"sbom"}}}}, wantErr: `trust policy p: unknown predicate type "sbom"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := tt.spec.Compile(read)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.Rules) != 1 || len(p.Rules[0].Keys) != 1 {
+					t.Errorf("compiled %+v", p)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("err = %v, want containing %q", err, tt.wantErr)
 			}
 		})
 	}
