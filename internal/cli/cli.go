@@ -120,6 +120,12 @@ func addCommands(root *cobra.Command, a *app) {
 		newScanCmd(a),
 		newExplainCmd(a),
 		newDBCmd(a),
+		newKeygenCmd(a),
+		newSignCmd(a),
+		newVerifyCmd(a),
+		newAttestCmd(a),
+		newVerifyAttestationCmd(a),
+		newPromoteCmd(a),
 	)
 }
 
