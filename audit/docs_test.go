@@ -1,13 +1,11 @@
 package audit
 
 import (
-	"flag"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/rules/audit")
 
 // TestRuleDocs fails when docs/rules/audit/*.md differ from the rule values;
 // go test ./audit -update rewrites them.
@@ -22,7 +20,7 @@ func TestRuleDocs(t *testing.T) {
 		if string(got) == r.Markdown() {
 			continue
 		}
-		if !*update {
+		if !testutil.Update() {
 			t.Errorf("%s is out of date with the rule values: run go test ./audit -update", path)
 			continue
 		}

@@ -3,7 +3,7 @@ package dockerfile_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +15,6 @@ import (
 	"github.com/sluice-dev/sluice/dockerfile/rules"
 	"github.com/sluice-dev/sluice/finding"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
 
 // TestGolden lints each testdata Dockerfile with every rule and compares the
 // normalized findings with testdata/<name>.golden.json.
@@ -42,7 +40,7 @@ func TestGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			golden := filepath.Join("testdata", name+".golden.json")
-			if *update {
+			if testutil.Update() {
 				if err := os.WriteFile(golden, got, 0o644); err != nil {
 					t.Fatal(err)
 				}

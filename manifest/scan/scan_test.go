@@ -3,8 +3,8 @@ package scan
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,8 +21,6 @@ import (
 	"github.com/sluice-dev/sluice/manifest/internal/wanttest"
 	"github.com/sluice-dev/sluice/manifest/k8s"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/rules and the rule table of docs/config-checks.md")
 
 func ruleIDs(rs []finding.Rule) []string {
 	var out []string
@@ -227,7 +225,7 @@ func TestRuleDocs(t *testing.T) {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			if !want[e.Name()] {
-				if *update {
+				if testutil.Update() {
 					os.Remove(filepath.Join(dir, e.Name()))
 				} else {
 					t.Errorf("%s: no rule has this page (go test ./manifest/scan -update removes it)", filepath.Join(dir, e.Name()))
@@ -255,7 +253,7 @@ func checkFile(t *testing.T, path, want string) {
 	if string(got) == want {
 		return
 	}
-	if *update {
+	if testutil.Update() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,7 @@ package rules_test
 
 import (
 	"context"
-	"flag"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,8 +14,6 @@ import (
 	"github.com/sluice-dev/sluice/secrets"
 	"github.com/sluice-dev/sluice/secrets/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/rules/secrets.md")
 
 // TestRuleExamples runs every rule's true positives (each must be found, with
 // the secret redacted) and false positives (none may be found), each rule on
@@ -98,7 +96,7 @@ func TestRuleMetadata(t *testing.T) {
 func TestRulesDoc(t *testing.T) {
 	path := filepath.Join("..", "..", "docs", "rules", "secrets.md")
 	got := rules.Markdown(rules.All())
-	if *update {
+	if testutil.Update() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
