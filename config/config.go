@@ -41,6 +41,18 @@ type File struct {
 	// RequiredLabels are OCI labels an image must carry.
 	RequiredLabels []string `yaml:"required_labels"`
 
+	// The pipeline of `sluice ci` (config/ci.go, docs/ci.md).
+	Targets Targets  `yaml:"targets"`
+	Stages  Stages   `yaml:"stages"`
+	Build   *Command `yaml:"build"`
+	Push    *Command `yaml:"push"`
+	Sign    *Sign    `yaml:"sign"`
+	Promote *Promote `yaml:"promote"`
+	Policy  Policy   `yaml:"policy"`
+	Trust   Trust    `yaml:"trust"`
+	// Reports maps a report format to the file `sluice ci` writes it to.
+	Reports map[string]string `yaml:"reports"`
+
 	// Path is the file it was read from; empty when no file was found.
 	Path string `yaml:"-"`
 }
@@ -87,5 +99,5 @@ func (c *File) validate() error {
 			return fmt.Errorf("fail_on: %w", err)
 		}
 	}
-	return nil
+	return c.validateCI()
 }

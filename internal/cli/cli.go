@@ -114,6 +114,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newVerifyCommitsCmd(a),
 		newLintCmd(a),
 		newSecretsCmd(a),
+		newCICmd(a),
 		newVersionCmd(),
 		newReportCmd(a),
 		newConfigCmd(a),

@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/finding"
 
 	"github.com/sluice-dev/sluice/manifest/k8s"
 	"github.com/sluice-dev/sluice/manifest/scan"
@@ -68,7 +71,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			if n := slices.Index(args, scan.Stdin); n >= 0 && slices.Index(args[n+1:], scan.Stdin) >= 0 {
 				return usageErrorf("stdin (-) given more than once")
 			}
-			res, err := scan.Run(cmd.Context(), args, scan.Options{
+			res, err := configResult(cmd.Context(), args, scan.Options{
 				PSS:               level,
 				Strict:            o.strict,
 				AllowedRegistries: o.allowedRegistries,
@@ -76,9 +79,6 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 				Logger:            a.log,
 			})
 			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return usageErrorf("%v", err)
-				}
 				return err
 			}
 			return a.writeResult(cmd, &o.out, res)
@@ -90,4 +90,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	f.StringArrayVar(&o.allowedRegistries, "allowed-registry", nil, "registry (host or host/path prefix) images may come from; repeatable")
 	addOutputFlags(cmd, &o.out, findingFormats()...)
 	return cmd
+}
+
+// configResult checks the deployment files args name: the work of `sluice
+// config` and of the config stage of `sluice ci`. A missing file is an input
+// error (exit 2).
+func configResult(ctx context.Context, args []string, opts scan.Options) (finding.Result, error) {
+	res, err := scan.Run(ctx, args, opts)
+	if err != nil && errors.Is(err, fs.ErrNotExist) {
+		return res, usageErrorf("%v", err)
+	}
+	return res, err
 }

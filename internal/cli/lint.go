@@ -102,16 +102,25 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 			}
 		}
 	}
-	files, skipped, err := lintTargets(args)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	all := rules.All()
-	ctx := cmd.Context()
-	res := finding.Result{Target: finding.Target{Kind: "dockerfile", Name: strings.Join(args, " ")}}
-	found, err := lintFiles(ctx, cmd.InOrStdin(), files, all, opts)
+	res, err := lintResult(cmd.Context(), cmd.InOrStdin(), args, opts)
 	if err != nil {
 		return err
+	}
+	return a.writeResult(cmd, &o.out, res)
+}
+
+// lintResult lints the Dockerfiles args name (files, directories, - for
+// stdin): the work of `sluice lint` and of the lint stage of `sluice ci`.
+func lintResult(ctx context.Context, stdin io.Reader, args []string, opts dockerfile.Options) (finding.Result, error) {
+	files, skipped, err := lintTargets(args)
+	if err != nil {
+		return finding.Result{}, usageErrorf("%v", err)
+	}
+	all := rules.All()
+	res := finding.Result{Target: finding.Target{Kind: "dockerfile", Name: strings.Join(args, " ")}}
+	found, err := lintFiles(ctx, stdin, files, all, opts)
+	if err != nil {
+		return finding.Result{}, err
 	}
 	res.Findings = found
 	for i := range all {
@@ -127,7 +136,7 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 	if len(files) == 0 {
 		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteWarning, Message: "no Dockerfile found in " + strings.Join(args, ", ")})
 	}
-	return a.writeResult(cmd, &o.out, res)
+	return res, nil
 }
 
 // lintFiles lints files on GOMAXPROCS workers; findings keep file order.
