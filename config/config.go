@@ -40,6 +40,10 @@ type File struct {
 	Offline bool `yaml:"offline"`
 	// RequiredLabels are OCI labels an image must carry.
 	RequiredLabels []string `yaml:"required_labels"`
+	// AllowedSigners is the SSH allowed_signers file of verify-commits.
+	AllowedSigners string `yaml:"allowed_signers"`
+	// GPGHome is the GnuPG home whose keys verify-commits accepts.
+	GPGHome string `yaml:"gpg_home"`
 
 	// The pipeline of `sluice ci` (config/ci.go, docs/ci.md).
 	Targets Targets  `yaml:"targets"`

@@ -35,6 +35,8 @@ var options = []option{
 	{flag: "db", key: "db", fromConfig: func(c *config.File) string { return c.DB }},
 	{flag: "cache-dir", key: "cache_dir", fromConfig: func(c *config.File) string { return c.CacheDir }},
 	{flag: "exceptions", key: "exceptions", fromConfig: func(c *config.File) string { return c.Exceptions }},
+	{flag: "allowed-signers", key: "allowed_signers", fromConfig: func(c *config.File) string { return c.AllowedSigners }},
+	{flag: "gpg-home", key: "gpg_home", fromConfig: func(c *config.File) string { return c.GPGHome }},
 }
 
 // envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
