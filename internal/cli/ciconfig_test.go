@@ -244,3 +244,12 @@ func runLocally(t *testing.T, words []string) {
 		}
 	}
 }
+
+// TestOwnDockerfileLintsClean: sluice's own image passes its own lint, strict
+// rules included: we practise what we check.
+func TestOwnDockerfileLintsClean(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "lint", "--strict", "--fail-on", "info", "-f", "json", "../../Dockerfile")
+	if code != 0 || !strings.Contains(stdout, `"findings": []`) {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
