@@ -40,6 +40,10 @@ type app struct {
 	noProgress bool
 	noColor    bool
 	offline    bool
+
+	// command is the running command ("sluice sbom"), named in offline
+	// refusals.
+	command string
 }
 
 // Main runs sluice with args (without the program name) and returns the exit code.
@@ -85,10 +89,10 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 			if err := a.loadConfig(cmd); err != nil {
 				return err
 			}
-			if a.offline {
-				// Anything that falls back to the default transport is guarded too.
-				http.DefaultTransport = netguard.Transport("sluice", true)
-			}
+			a.command = cmd.CommandPath()
+			// Engines read the policy from the context for what they do on
+			// their own: default transports, registry credentials, git.
+			cmd.SetContext(netguard.WithOffline(cmd.Context(), a.offline))
 			return nil
 		},
 	}
@@ -155,8 +159,9 @@ func flagChanged(fs *pflag.FlagSet, name string) bool {
 	return f != nil && f.Changed
 }
 
-// transport is the HTTP transport for one component (registry, db update);
-// with --offline it dials loopback only and names the component in refusals.
-func (a *app) transport(who string) http.RoundTripper {
-	return netguard.Transport(who, a.offline)
+// transport is the HTTP transport of one component of the running command
+// (image registry, db update); with --offline it dials loopback only, and a
+// refusal names the command and the component.
+func (a *app) transport(component string) http.RoundTripper {
+	return netguard.Transport(a.command+" ("+component+")", a.offline)
 }
