@@ -72,7 +72,8 @@ decides whether an image may be promoted.
 
 It runs without a Docker daemon and without internet access: images come from
 OCI layouts, archives or registries; advisory data from files or mirrors you
-configure.
+configure. --offline makes that a guarantee: any connection to an address
+other than loopback is refused, naming what tried (docs/offline.md).
 
 Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 2 usage or input error.`,
