@@ -223,3 +223,26 @@ func TestOfflineRefusalNamesWhoTried(t *testing.T) {
 		})
 	}
 }
+
+// TestOfflineSecretsHistoryDoesNotFetch scans the history of a partial
+// clone, whose blobs all live on its origin: online git fetches them as the
+// scan reads them; under --offline it may not, so the scan fails with git's
+// reason (exit 2) and the blob stays missing.
+func TestOfflineSecretsHistoryDoesNotFetch(t *testing.T) {
+	clone := testutil.PartialClone(t, map[string]string{"settings.env": "AWS_ACCESS_KEY_ID=AKIASLUICEDEMOFAKE23\n"})
+	blob := testutil.Git(t, "-C", clone, "rev-parse", "HEAD:settings.env")
+	present := func() bool {
+		check := exec.Command("git", "-C", clone, "cat-file", "-e", blob)
+		check.Env = append(os.Environ(), "GIT_NO_LAZY_FETCH=1") // looking must not fetch either
+		return check.Run() == nil
+	}
+
+	code, out, errs := runCLI(t, "--offline", "secrets", "--history", "-f", "json", clone)
+	if code != ExitError || !strings.Contains(errs, "stopped at blob "+blob) || present() {
+		t.Fatalf("offline: exit %d, blob present %v: git fetched from the origin\n%s%s", code, present(), out, errs)
+	}
+	code, out, errs = runCLI(t, "secrets", "--history", "-f", "json", clone)
+	if code != 0 || !strings.Contains(out, "aws-access-key-id") || !present() {
+		t.Fatalf("online: exit %d, blob present %v: the test needs git to fetch lazily\n%s%s", code, present(), out, errs)
+	}
+}

@@ -7,14 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
 func TestOfflineTransport(t *testing.T) {
@@ -181,39 +181,17 @@ func TestOfflineKeychainAsksOnlyForLoopback(t *testing.T) {
 	}
 }
 
-// TestGitOfflineCannotFetch makes a partial clone whose blob is missing:
-// online git fetches it from the (file://) promisor remote on its own;
-// offline it must not.
+// TestGitOfflineCannotFetch reads a blob a partial clone lacks: online
+// git fetches it from the (file://) origin by itself; offline it must not.
 func TestGitOfflineCannotFetch(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
-	dir := t.TempDir()
-	src, part := filepath.Join(dir, "src"), filepath.Join(dir, "part")
-	git := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("git", args...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	git("init", "-q", src)
-	if err := os.WriteFile(filepath.Join(src, "f"), []byte("hello\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	git("-C", src, "add", "f")
-	git("-C", src, "-c", "user.email=a@example.com", "-c", "user.name=a", "commit", "-qm", "one")
-	git("-C", src, "config", "uploadpack.allowfilter", "true")
-	git("-C", src, "config", "uploadpack.allowanysha1inwant", "true")
-	git("clone", "-q", "--no-checkout", "--filter=blob:none", "file://"+src, part)
-	blob := git("-C", part, "rev-parse", "HEAD:f")
+	clone := testutil.PartialClone(t, map[string]string{"f": "hello\n"})
+	blob := testutil.Git(t, "-C", clone, "rev-parse", "HEAD:f")
 
 	offline := WithOffline(context.Background(), true)
-	if out, err := Git(offline, "-C", part, "cat-file", "-p", blob).CombinedOutput(); err == nil {
+	if out, err := Git(offline, "-C", clone, "cat-file", "-p", blob).CombinedOutput(); err == nil {
 		t.Fatalf("offline git fetched the missing blob: %s", out)
 	}
-	out, err := Git(context.Background(), "-C", part, "cat-file", "-p", blob).CombinedOutput()
+	out, err := Git(context.Background(), "-C", clone, "cat-file", "-p", blob).CombinedOutput()
 	if err != nil || string(out) != "hello\n" {
 		t.Fatalf("online git cat-file = %q, %v; the test needs git to fetch lazily online", out, err)
 	}

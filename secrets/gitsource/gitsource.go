@@ -234,7 +234,12 @@ func (h *History) stream(ctx context.Context, blobs []blobRef, fn func(source.Fi
 		}
 		header, err := out.ReadString('\n')
 		if err != nil {
-			ferr = fmt.Errorf("git cat-file in %s: read header of %s: %w", h.Repo, b.sha, err)
+			// git stopped early; its stderr says why (offline, in a partial
+			// clone: it may not fetch a missing blob from the remote).
+			cancel()
+			_ = cmd.Wait()
+			why := strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(stderr.String()), "\n", "; ")), " ")
+			ferr = fmt.Errorf("git cat-file in %s: stopped at blob %s (%v): %s", h.Repo, b.sha, err, why)
 			break
 		}
 		fields := strings.Fields(header)
