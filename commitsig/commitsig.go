@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+
+	"github.com/sluice-dev/sluice/internal/netguard"
 )
 
 // Options say where to find the repository and which signers are allowed.
@@ -73,11 +75,11 @@ func Verify(ctx context.Context, rangeSpec string, opts Options) ([]Commit, erro
 	// Fields are separated by NUL and records by a NUL-newline pair, so
 	// subjects with any characters cannot break the parse.
 	args = append(args, "log", "--format=%H%x00%G?%x00%GS%x00%GK%x00%an <%ae>%x00%s%x00", rangeSpec, "--")
-	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd := netguard.Git(ctx, args...)
 	cmd.Dir = opts.Dir
-	cmd.Env = os.Environ()
 	if opts.GPGHome != "" {
-		cmd.Env = append(cmd.Env, "GNUPGHOME="+opts.GPGHome)
+		// Environ keeps what netguard.Git set for offline runs.
+		cmd.Env = append(cmd.Environ(), "GNUPGHOME="+opts.GPGHome)
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -7,6 +7,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(cd "$(dirname "${1:-bin/sluice}")" && pwd)/$(basename "${1:-bin/sluice}")
 export SLUICE="$bin" DEMO="$here" NO_COLOR="${NO_COLOR:-}"
+# Every step runs in offline mode (docs/offline.md): a step that reaches for
+# anything but the loopback registry fails the demo.
+export SLUICE_OFFLINE=true
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export WORK="$work"

@@ -32,8 +32,9 @@ type Options struct {
 	// Keychain authenticates to registries; authn.DefaultKeychain (the
 	// docker config and its credential helpers) when nil.
 	Keychain authn.Keychain
-	// Transport is the HTTP transport for registries (tests use an
-	// in-process registry); http.DefaultTransport when nil.
+	// Transport is the HTTP transport for registries; when nil, a
+	// netguard transport under the context's network policy (offline:
+	// loopback only).
 	Transport http.RoundTripper
 }
 

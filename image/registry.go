@@ -7,10 +7,11 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/sluice-dev/sluice/internal/netguard"
 )
 
 // openRegistry resolves a reference on a registry. Layers are fetched lazily,
@@ -31,25 +32,20 @@ func openRegistry(ctx context.Context, ref string, opts Options) (*Image, error)
 	if err != nil {
 		return nil, fmt.Errorf("image reference %q: %w", ref, err)
 	}
-	kc := opts.Keychain
-	if kc == nil {
-		kc = authn.DefaultKeychain
-	}
 	want, err := wantPlatform(opts)
 	if err != nil {
 		return nil, err
 	}
-	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc), remote.WithPlatform(*want)}
-	var rt http.RoundTripper = http.DefaultTransport
-	if opts.Transport != nil {
-		rt = opts.Transport
+	var rt http.RoundTripper = opts.Transport
+	if rt == nil {
+		rt = netguard.ContextTransport(ctx, "image registry")
 	}
 	if !opts.Insecure {
 		// go-containerregistry falls back to plain HTTP for localhost and
 		// private addresses on its own; sluice does so only when asked.
 		rt = httpsOnly{rt}
 	}
-	ropts = append(ropts, remote.WithTransport(rt))
+	ropts := append(netguard.RegistryOptions(ctx, "image registry", rt, opts.Keychain), remote.WithPlatform(*want))
 	desc, err := remote.Get(r, ropts...)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", r, err)

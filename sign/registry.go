@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/internal/safeio"
 )
 
@@ -44,7 +45,10 @@ type Registry struct {
 	Keychain authn.Keychain
 	// Insecure allows plain HTTP and unverified TLS, for localhost only.
 	Insecure bool
-	// Transport overrides the HTTP transport (tests).
+	// Transport is the HTTP transport; when nil, a netguard transport under
+	// the context's network policy (offline: loopback only). Insecure
+	// skips TLS verification on it when it is an *http.Transport, as
+	// netguard's are.
 	Transport http.RoundTripper
 }
 
@@ -81,20 +85,16 @@ func (r Registry) parse(s string) (name.Reference, error) {
 
 // options are the remote options for one call.
 func (r Registry) options(ctx context.Context) []remote.Option {
-	kc := r.Keychain
-	if kc == nil {
-		kc = authn.DefaultKeychain
+	rt := r.Transport
+	if rt == nil {
+		rt = netguard.ContextTransport(ctx, "registry")
 	}
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(kc)}
-	switch {
-	case r.Transport != nil:
-		opts = append(opts, remote.WithTransport(r.Transport))
-	case r.Insecure:
-		t := remote.DefaultTransport.(*http.Transport).Clone()
+	if t, ok := rt.(*http.Transport); ok && r.Insecure {
+		t = t.Clone()
 		t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // --insecure, localhost only
-		opts = append(opts, remote.WithTransport(t))
+		rt = t
 	}
-	return opts
+	return netguard.RegistryOptions(ctx, "registry", rt, r.Keychain)
 }
 
 // resolve returns the descriptor a reference points to now.

@@ -3,7 +3,8 @@
 // without Docker, network or a registry install. It picks a free port, prints
 // "127.0.0.1:PORT" as its first line on stdout (and to -addr-file), seeds a
 // small deterministic image and a two-platform index built from the files
-// under -rootfs, and serves until interrupted.
+// under -rootfs, and serves until interrupted. Requests are logged to stderr
+// with -v only.
 //
 //	go run ./demo/registry -rootfs demo/sign/rootfs -seed demo/app:1.0 -seed-index demo/app:multi
 package main
@@ -43,21 +44,28 @@ func main() {
 	seedIndex := flag.String("seed-index", "", "push a linux/amd64 + linux/arm64 index as REPO:TAG")
 	addrFile := flag.String("addr-file", "", "also write the address to FILE once the registry is ready")
 	referrers := flag.Bool("referrers", true, "offer the OCI 1.1 referrers API (false: clients use the tag fallback)")
+	verbose := flag.Bool("v", false, "log every request to stderr")
 	flag.Parse()
-	if err := run(*rootfs, *seed, *seedIndex, *addrFile, *referrers); err != nil {
+	// The registry logs each request by default; the demo's output is
+	// sluice's, so requests are logged only when asked.
+	requests := log.New(io.Discard, "", 0)
+	if *verbose {
+		requests = log.New(os.Stderr, "registry: ", log.LstdFlags)
+	}
+	if err := run(*rootfs, *seed, *seedIndex, *addrFile, *referrers, requests); err != nil {
 		fmt.Fprintln(os.Stderr, "registry:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rootfs, seed, seedIndex, addrFile string, referrers bool) error {
+func run(rootfs, seed, seedIndex, addrFile string, referrers bool, requests *log.Logger) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
 	addr := ln.Addr().String()
 	srv := &http.Server{
-		Handler:           registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(referrers)),
+		Handler:           registry.New(registry.Logger(requests), registry.WithReferrersSupport(referrers)),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	errc := make(chan error, 1)

@@ -96,7 +96,7 @@ Exit codes: 0 attached, 2 usage, key, predicate or registry error.`,
 				return err
 			}
 			signed, err := sign.Attest(cmd.Context(), args[0], predicate, key, sign.AttestOptions{
-				Registry: reg.registry(), Format: f, Type: typ, Recursive: recursive, Logger: a.log,
+				Registry: reg.registry(a), Format: f, Type: typ, Recursive: recursive, Logger: a.log,
 			})
 			w := cmd.OutOrStdout()
 			if len(signed) > 0 {
@@ -163,7 +163,7 @@ registry error.`,
 			if err != nil {
 				return err
 			}
-			v, err := sign.VerifyAttestations(cmd.Context(), args[0], pub, sign.VerifyOptions{Registry: reg.registry(), PredicateType: typ, Logger: a.log})
+			v, err := sign.VerifyAttestations(cmd.Context(), args[0], pub, sign.VerifyOptions{Registry: reg.registry(a), PredicateType: typ, Logger: a.log})
 			if err != nil {
 				return err
 			}

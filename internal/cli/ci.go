@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/dockerfile"
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/atomicfile"
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/inventory"
 	"github.com/sluice-dev/sluice/manifest/k8s"
 	"github.com/sluice-dev/sluice/manifest/scan"
@@ -307,7 +307,10 @@ func (r *ciRun) stages(cmd *cobra.Command) ([]pipeline.Stage, error) {
 // goes to stderr so stdout stays the report.
 func (r *ciRun) command(stage string, argv []string) func(context.Context) (*finding.Result, error) {
 	return func(ctx context.Context) (*finding.Result, error) {
-		c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		c, err := netguard.Command(ctx, argv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", stage, err)
+		}
 		c.Stdout, c.Stderr = r.a.stdio.Err, r.a.stdio.Err
 		if err := c.Run(); err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", stage, strings.Join(argv, " "), err)
@@ -376,7 +379,7 @@ func (r *ciRun) verify() func(context.Context) (*finding.Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trust: %w", err)
 		}
-		d, err := tp.Evaluate(ctx, r.target, r.o.reg.registry())
+		d, err := tp.Evaluate(ctx, r.target, r.o.reg.registry(r.a))
 		if err != nil {
 			return nil, err
 		}
@@ -402,7 +405,7 @@ func (r *ciRun) sign() func(context.Context) (*finding.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		signed, err := sign.Sign(ctx, r.target, key, sign.SignOptions{Registry: r.o.reg.registry(), Annotations: r.cfg.Sign.Annotations, Logger: r.a.log})
+		signed, err := sign.Sign(ctx, r.target, key, sign.SignOptions{Registry: r.o.reg.registry(r.a), Annotations: r.cfg.Sign.Annotations, Logger: r.a.log})
 		if err != nil {
 			return nil, err
 		}
@@ -425,7 +428,7 @@ func (r *ciRun) promote() func(context.Context) (*finding.Result, error) {
 			}
 			rule.Keys = append(rule.Keys, sign.TrustKey{Name: k, Key: pub})
 		}
-		out, err := sign.Promote(ctx, r.target, p.To, sign.PromoteOptions{Registry: r.o.reg.registry(),
+		out, err := sign.Promote(ctx, r.target, p.To, sign.PromoteOptions{Registry: r.o.reg.registry(r.a),
 			Policy: &sign.TrustPolicy{Rules: []sign.TrustRule{rule}}, Force: p.Force, Logger: r.a.log})
 		if err != nil {
 			return nil, fmt.Errorf("promote %s to %s: %w", r.target, p.To, err)

@@ -192,6 +192,11 @@ func TestCIStagesAndGate(t *testing.T) {
 			code: 1, stderr: []string{"build: error", "image: skipped", "lint: passed"},
 		},
 		{
+			name: "offline refuses to run a configured command",
+			yaml: "targets: {dockerfiles: [Dockerfile]}\npolicy: {fail_on: critical}\npush: {run: [" + goBin + ", -test.run=^$]}\n",
+			args: []string{"--offline"}, code: 1, stderr: []string{"push: error", "offline: refusing to run a configured command"},
+		},
+		{
 			name: "fail-fast starts nothing after a failure",
 			yaml: "targets: {dockerfiles: [Dockerfile], source: src}\npolicy: {fail_on: low}\nstages: {secrets: true}\n",
 			args: []string{"--fail-fast"}, code: 1, stderr: []string{"lint: failed"},

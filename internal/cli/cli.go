@@ -40,6 +40,10 @@ type app struct {
 	noProgress bool
 	noColor    bool
 	offline    bool
+
+	// command is the running command ("sluice sbom"), named in offline
+	// refusals.
+	command string
 }
 
 // Main runs sluice with args (without the program name) and returns the exit code.
@@ -68,7 +72,8 @@ decides whether an image may be promoted.
 
 It runs without a Docker daemon and without internet access: images come from
 OCI layouts, archives or registries; advisory data from files or mirrors you
-configure.
+configure. --offline makes that a guarantee: any connection to an address
+other than loopback is refused, naming what tried (docs/offline.md).
 
 Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 2 usage or input error.`,
@@ -85,10 +90,10 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 			if err := a.loadConfig(cmd); err != nil {
 				return err
 			}
-			if a.offline {
-				// Anything that falls back to the default transport is guarded too.
-				http.DefaultTransport = netguard.Transport("sluice", true)
-			}
+			a.command = cmd.CommandPath()
+			// Engines read the policy from the context for what they do on
+			// their own: default transports, registry credentials, git.
+			cmd.SetContext(netguard.WithOffline(cmd.Context(), a.offline))
 			return nil
 		},
 	}
@@ -156,8 +161,9 @@ func flagChanged(fs *pflag.FlagSet, name string) bool {
 	return f != nil && f.Changed
 }
 
-// transport is the HTTP transport for one component (registry, db update);
-// with --offline it dials loopback only and names the component in refusals.
-func (a *app) transport(who string) http.RoundTripper {
-	return netguard.Transport(who, a.offline)
+// transport is the HTTP transport of one component of the running command
+// (image registry, db update); with --offline it dials loopback only, and a
+// refusal names the command and the component.
+func (a *app) transport(component string) http.RoundTripper {
+	return netguard.Transport(a.command+" ("+component+")", a.offline)
 }

@@ -26,7 +26,7 @@ from the internal registry instead of reaching the internet.`,
 			if err != nil {
 				return err
 			}
-			d, err := artifact.Push(cmd.Context(), p, args[0], artifact.Options{Insecure: insecure})
+			d, err := artifact.Push(cmd.Context(), p, args[0], artifact.Options{Insecure: insecure, Transport: a.transport("registry")})
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ place. A failed pull leaves the existing database as it was.`,
 			if err != nil {
 				return err
 			}
-			info, err := artifact.Pull(cmd.Context(), args[0], p, artifact.Options{Insecure: insecure})
+			info, err := artifact.Pull(cmd.Context(), args[0], p, artifact.Options{Insecure: insecure, Transport: a.transport("registry")})
 			if err != nil {
 				return err
 			}

@@ -54,7 +54,7 @@ internal mirror for air-gapped networks.`,
 			}
 			cache := filepath.Join(filepath.Dir(p), "feeds")
 			res, err := update.Run(cmd.Context(), p, cache, sources, update.Options{
-				Logger: a.log, Importers: feeds.All(), AllowHTTP: allowHTTP, Retries: retries,
+				Logger: a.log, Importers: feeds.All(), AllowHTTP: allowHTTP, Retries: retries, Transport: a.transport("feed download"),
 			})
 			if err != nil {
 				return err

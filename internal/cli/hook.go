@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/internal/atomicfile"
+	"github.com/sluice-dev/sluice/internal/netguard"
 )
 
 // hookMarker identifies hooks sluice wrote, so reinstalling replaces them and
@@ -99,7 +100,7 @@ for one commit with git commit --no-verify.`,
 
 // gitHookPath asks git where a hook lives (it honours core.hooksPath and worktrees).
 func gitHookPath(cmd *cobra.Command, name string) (string, error) {
-	c := exec.CommandContext(cmd.Context(), "git", "rev-parse", "--git-path", "hooks/"+name)
+	c := netguard.Git(cmd.Context(), "rev-parse", "--git-path", "hooks/"+name)
 	var stderr bytes.Buffer
 	c.Stderr = &stderr
 	out, err := c.Output()

@@ -70,7 +70,7 @@ elsewhere, 2 usage, key or registry error.`,
 				return usageErrorf("%v", err)
 			}
 			p, err := sign.Promote(cmd.Context(), args[0], args[1], sign.PromoteOptions{
-				Registry: reg.registry(), Policy: policy, Force: force, Logger: a.log,
+				Registry: reg.registry(a), Policy: policy, Force: force, Logger: a.log,
 			})
 			w := cmd.OutOrStdout()
 			if output == "json" && p != nil {

@@ -6,16 +6,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
 const demoData = "../../demo/vulndata"
@@ -244,10 +243,8 @@ func FuzzDecodeInventory(f *testing.F) {
 }
 
 func TestDBPushPullCommands(t *testing.T) {
-	srv := httptest.NewServer(registry.New())
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	ref := u.Host + "/sluice/db:test"
+	host := testutil.Registry(t)
+	ref := host + "/sluice/db:test"
 	db := importDemo(t)
 	if code, out, errs := runCLI(t, "db", "push", "--db", db, "--insecure", ref); code != 0 || !strings.Contains(out, "@sha256:") {
 		t.Fatalf("push: exit %d %s %s", code, out, errs)
@@ -256,7 +253,7 @@ func TestDBPushPullCommands(t *testing.T) {
 	if code, out, errs := runCLI(t, "db", "pull", "--db", dst, "--insecure", ref); code != 0 || !strings.Contains(out, "291 advisories") {
 		t.Fatalf("pull: exit %d %s %s", code, out, errs)
 	}
-	if code, _, _ := runCLI(t, "db", "pull", "--db", dst, "--insecure", u.Host+"/nothing:here"); code != ExitError {
+	if code, _, _ := runCLI(t, "db", "pull", "--db", dst, "--insecure", host+"/nothing:here"); code != ExitError {
 		t.Errorf("pull of a missing ref: exit %d", code)
 	}
 }

@@ -63,7 +63,7 @@ Exit codes: 0 signed, 2 usage, key or registry error.`,
 				return err
 			}
 			signed, err := sign.Sign(cmd.Context(), args[0], key, sign.SignOptions{
-				Registry: reg.registry(), Format: f, Annotations: ann, Recursive: recursive, Logger: a.log,
+				Registry: reg.registry(a), Format: f, Annotations: ann, Recursive: recursive, Logger: a.log,
 			})
 			w := cmd.OutOrStdout()
 			if len(signed) > 0 {

@@ -78,7 +78,7 @@ func (a *app) openTarget(ctx context.Context, target string, o *imageFlags) (*op
 		if o.insecure && t.Kind != image.KindRegistry {
 			a.log.Warn("--insecure applies to registries only", "target", target)
 		}
-		img, err := image.OpenTarget(ctx, t, image.Options{Platform: o.platform, Tag: o.tag, Insecure: o.insecure})
+		img, err := image.OpenTarget(ctx, t, image.Options{Platform: o.platform, Tag: o.tag, Insecure: o.insecure, Transport: a.transport("image registry")})
 		if err != nil {
 			return nil, usageErrorf("open %s: %v", target, err)
 		}

@@ -109,8 +109,8 @@ func (r *registryFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&r.insecure, "insecure", false, "allow plain HTTP and unverified TLS (localhost and 127.0.0.1 registries only)")
 }
 
-func (r *registryFlags) registry() sign.Registry {
-	return sign.Registry{Insecure: r.insecure}
+func (r *registryFlags) registry(a *app) sign.Registry {
+	return sign.Registry{Insecure: r.insecure, Transport: a.transport("registry")}
 }
 
 // parseAnnotations turns repeated -a key=value into a map.

@@ -3,18 +3,16 @@ package cli
 import (
 	"bytes"
 	"context"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
 // run calls Main as the binary would and returns exit code and output.
@@ -23,13 +21,6 @@ func run(t *testing.T, args ...string) (int, string) {
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errb})
 	return code, out.String() + errb.String()
-}
-
-func startRegistry(t *testing.T) string {
-	t.Helper()
-	s := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
-	t.Cleanup(s.Close)
-	return strings.TrimPrefix(s.URL, "http://")
 }
 
 func pushRandom(t *testing.T, ref string) {
@@ -53,7 +44,7 @@ func TestTrustCommands(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("SLUICE_PASSWORD", "correct horse")
 	t.Setenv("COSIGN_PASSWORD", "")
-	host := startRegistry(t)
+	host := testutil.Registry(t)
 	img := host + "/staging/app:rc1"
 	pushRandom(t, img)
 	pushRandom(t, host+"/prod/app:taken")

@@ -50,7 +50,7 @@ registry error.`,
 			if err != nil {
 				return err
 			}
-			v, err := sign.Verify(cmd.Context(), args[0], pub, sign.VerifyOptions{Registry: reg.registry(), Annotations: ann, Logger: a.log})
+			v, err := sign.Verify(cmd.Context(), args[0], pub, sign.VerifyOptions{Registry: reg.registry(a), Annotations: ann, Logger: a.log})
 			if err != nil {
 				return err
 			}

@@ -11,11 +11,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/source"
 )
 
@@ -74,7 +74,7 @@ func file(abs, rel string, info fs.FileInfo) source.File {
 }
 
 func (d *Dir) gitFiles(ctx context.Context, fn func(source.File) error) error {
-	cmd := exec.CommandContext(ctx, "git", "-C", d.Root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate")
+	cmd := netguard.Git(ctx, "-C", d.Root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

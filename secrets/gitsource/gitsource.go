@@ -13,12 +13,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/source"
 )
 
@@ -97,7 +97,7 @@ func (h *History) introductions(ctx context.Context) ([]blobRef, error) {
 		args = append(args, h.Revs...)
 	}
 	args = append(args, "--")
-	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd := netguard.Git(ctx, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -200,7 +200,7 @@ func (h *History) stream(ctx context.Context, blobs []blobRef, fn func(source.Fi
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", "-C", h.Repo, "cat-file", "--batch", "--buffer")
+	cmd := netguard.Git(ctx, "-C", h.Repo, "cat-file", "--batch", "--buffer")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	in, err := cmd.StdinPipe()
@@ -234,7 +234,12 @@ func (h *History) stream(ctx context.Context, blobs []blobRef, fn func(source.Fi
 		}
 		header, err := out.ReadString('\n')
 		if err != nil {
-			ferr = fmt.Errorf("git cat-file in %s: read header of %s: %w", h.Repo, b.sha, err)
+			// git stopped early; its stderr says why (offline, in a partial
+			// clone: it may not fetch a missing blob from the remote).
+			cancel()
+			_ = cmd.Wait()
+			why := strings.Join(strings.Fields(strings.ReplaceAll(strings.TrimSpace(stderr.String()), "\n", "; ")), " ")
+			ferr = fmt.Errorf("git cat-file in %s: stopped at blob %s (%v): %s", h.Repo, b.sha, err, why)
 			break
 		}
 		fields := strings.Fields(header)
@@ -299,7 +304,7 @@ const maxDiff = 256 << 20
 
 // Files calls fn for each staged file with added lines.
 func (s *Staged) Files(ctx context.Context, fn func(source.File) error) error {
-	cmd := exec.CommandContext(ctx, "git", "-C", s.Repo, "-c", "core.quotePath=false", "diff", "--cached",
+	cmd := netguard.Git(ctx, "-C", s.Repo, "-c", "core.quotePath=false", "diff", "--cached",
 		"--no-color", "--no-ext-diff", "--no-renames", "-U0", "--diff-filter=ACMRT")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

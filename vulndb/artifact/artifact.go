@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/static"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/vulndb"
 )
@@ -41,8 +43,11 @@ const MaxSize = 4 << 30
 type Options struct {
 	// Insecure allows plain HTTP registries.
 	Insecure bool
-	// Remote adds registry client options (transport, auth) for tests.
-	Remote []remote.Option
+	// Transport is the HTTP transport; when nil, a netguard transport under
+	// the context's network policy (offline: loopback only).
+	Transport http.RoundTripper
+	// Keychain supplies credentials; nil means the Docker config.
+	Keychain authn.Keychain
 }
 
 func (o Options) ref(s string) (name.Reference, error) {
@@ -58,7 +63,7 @@ func (o Options) ref(s string) (name.Reference, error) {
 }
 
 func (o Options) remote(ctx context.Context) []remote.Option {
-	return append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain)}, o.Remote...)
+	return netguard.RegistryOptions(ctx, "db registry", o.Transport, o.Keychain)
 }
 
 // Push uploads the database at dbPath to ref and returns the manifest digest.

@@ -3,18 +3,16 @@ package artifact
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
 )
 
@@ -40,10 +38,8 @@ func buildDB(t *testing.T, path string) {
 
 func TestPushPull(t *testing.T) {
 	ctx := context.Background()
-	srv := httptest.NewServer(registry.New())
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
-	ref := u.Host + "/sluice/db:latest"
+	host := testutil.Registry(t)
+	ref := host + "/sluice/db:latest"
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.db")
 	buildDB(t, src)
@@ -70,12 +66,12 @@ func TestPushPull(t *testing.T) {
 	}
 
 	// A missing tag fails and leaves the database in place.
-	if _, err := Pull(ctx, u.Host+"/sluice/db:missing", dst, opts); err == nil {
+	if _, err := Pull(ctx, host+"/sluice/db:missing", dst, opts); err == nil {
 		t.Error("pull of a missing tag succeeded")
 	}
 	// An ordinary image is refused.
 	img, _ := random.Image(512, 1)
-	other, _ := name.ParseReference(u.Host+"/some/image:1", name.Insecure)
+	other, _ := name.ParseReference(host+"/some/image:1", name.Insecure)
 	if err := remote.Write(other, img); err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/progress"
 	"github.com/sluice-dev/sluice/vulndb"
@@ -61,9 +62,15 @@ var Defaults = []Source{
 	{Name: "alpine-v3.18-main", URL: "https://secdb.alpinelinux.org/v3.18/main.json", Format: "alpine-secdb"},
 }
 
-// Options configure Run. Client defaults to an http.Client with a timeout.
+// downloadTimeout bounds one download, body included.
+const downloadTimeout = 10 * time.Minute
+
+// Options configure Run. The zero value downloads through a netguard
+// transport under the context's network policy.
 type Options struct {
-	Client    *http.Client
+	// Transport carries the downloads; when nil, a netguard transport
+	// (offline: loopback mirrors only).
+	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Progress  progress.Reporter
 	Importers []importer.Importer
@@ -108,8 +115,8 @@ type cacheEntry struct {
 // dbPath from all of them. Nothing at dbPath or in cacheDir changes unless
 // every download and the build succeed.
 func Run(ctx context.Context, dbPath, cacheDir string, sources []Source, opts Options) (Result, error) {
-	if opts.Client == nil {
-		opts.Client = &http.Client{Timeout: 10 * time.Minute}
+	if opts.Transport == nil {
+		opts.Transport = netguard.ContextTransport(ctx, "db update")
 	}
 	if opts.Retries == 0 {
 		opts.Retries = 3
@@ -274,9 +281,12 @@ func fetchOnce(ctx context.Context, opts Options, src Source, old cacheEntry, ha
 			req.Header.Set("If-Modified-Since", old.LastModified)
 		}
 	}
-	resp, err := opts.Client.Do(req)
+	client := &http.Client{Transport: opts.Transport, Timeout: downloadTimeout}
+	resp, err := client.Do(req)
 	if err != nil {
-		return old, "", true, err
+		// A connection refused offline stays refused: no retries.
+		var refused *netguard.Error
+		return old, "", !errors.As(err, &refused), err
 	}
 	defer resp.Body.Close()
 	switch {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/internal/netguard"
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer/feeds"
 )
@@ -96,7 +98,7 @@ func TestUpdate(t *testing.T) {
 	dbPath := filepath.Join(dir, "sluice.db")
 	cache := filepath.Join(dir, "feeds")
 	sources := []Source{{Name: "osv-go", URL: ts.URL + "/Go/all.zip"}}
-	opts := Options{Importers: feeds.All(), AllowHTTP: true, Backoff: time.Millisecond, Client: ts.Client()}
+	opts := Options{Importers: feeds.All(), AllowHTTP: true, Backoff: time.Millisecond, Transport: ts.Client().Transport}
 
 	// 1: first download builds the database.
 	res, err := Run(ctx, dbPath, cache, sources, opts)
@@ -176,5 +178,20 @@ func TestRefusesPlainHTTP(t *testing.T) {
 	_, err := Run(context.Background(), filepath.Join(t.TempDir(), "db"), t.TempDir(), []Source{{Name: "x", URL: "http://example.invalid/all.zip"}}, Options{})
 	if err == nil {
 		t.Error("a plain http source was accepted without AllowHTTP")
+	}
+}
+
+// TestOfflineRefusalIsFinal: offline, a feed that is not on loopback is
+// refused at once, naming the address, and not retried (a retry would only
+// wait to be refused again).
+func TestOfflineRefusalIsFinal(t *testing.T) {
+	ctx, cancel := context.WithTimeout(netguard.WithOffline(context.Background(), true), 30*time.Second)
+	defer cancel()
+	dir := t.TempDir()
+	sources := []Source{{Name: "osv-go", URL: "https://osv.example.com/Go/all.zip"}}
+	_, err := Run(ctx, filepath.Join(dir, "sluice.db"), filepath.Join(dir, "feeds"), sources, Options{Importers: feeds.All(), Backoff: time.Hour})
+	var refused *netguard.Error
+	if !errors.As(err, &refused) || refused.Address != "osv.example.com:443" || refused.Who != "db update" {
+		t.Fatalf("err = %v, want a netguard refusal of osv.example.com:443 by db update", err)
 	}
 }
