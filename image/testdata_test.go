@@ -14,7 +14,6 @@ import (
 	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
-
 // hostileFixtures are the checked-in hostile layer blobs: what each holds
 // is written here, so -update regenerates them byte for byte.
 func hostileFixtures(t *testing.T) map[string]func() []byte {
