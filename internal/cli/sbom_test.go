@@ -71,14 +71,8 @@ func (testStatusAnalyzer) Analyze(_ context.Context, in *analysis.Input) (*analy
 func runSbomCLI(t *testing.T, analyzers []analysis.Analyzer, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	a := &app{stdio: Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}}
+	a := &app{stdio: Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}, catalogers: func() []analysis.Analyzer { return analyzers }}
 	root := newRootCmd(a)
-	for _, c := range root.Commands() {
-		if c.Name() == "sbom" {
-			root.RemoveCommand(c)
-		}
-	}
-	root.AddCommand(newSbomCmd(a, func() []analysis.Analyzer { return analyzers }))
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&errb)
