@@ -122,6 +122,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newReportCmd(a),
 		newConfigCmd(a),
 		newScanCmd(a),
+		newAuditCmd(a),
 		newExplainCmd(a),
 		newDBCmd(a),
 		newKeygenCmd(a),

@@ -18,6 +18,10 @@ type option struct {
 	key string
 	// fromConfig reads the key's value; "" means unset.
 	fromConfig func(*config.File) string
+	// fromConfigList reads a list key for a repeatable flag: each entry is
+	// given to the flag, and the environment variable holds the entries
+	// separated by commas. An empty list means unset.
+	fromConfigList func(*config.File) []string
 }
 
 // options is the option table (docs/config.md renders it). Flags that a
@@ -35,6 +39,8 @@ var options = []option{
 	{flag: "db", key: "db", fromConfig: func(c *config.File) string { return c.DB }},
 	{flag: "cache-dir", key: "cache_dir", fromConfig: func(c *config.File) string { return c.CacheDir }},
 	{flag: "exceptions", key: "exceptions", fromConfig: func(c *config.File) string { return c.Exceptions }},
+	{flag: "allowed-registry", key: "allowed_registries", fromConfigList: func(c *config.File) []string { return c.AllowedRegistries }},
+	{flag: "required-label", key: "required_labels", fromConfigList: func(c *config.File) []string { return c.RequiredLabels }},
 }
 
 // envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
@@ -57,8 +63,14 @@ func applyEnv(cmd *cobra.Command) error {
 		if !ok {
 			continue
 		}
-		if err := f.Value.Set(v); err != nil {
-			return usageErrorf("%s=%q: %v", envName(o.flag), v, err)
+		values := []string{v}
+		if o.fromConfigList != nil {
+			values = splitList(v)
+		}
+		for _, v := range values {
+			if err := f.Value.Set(v); err != nil {
+				return usageErrorf("%s=%q: %v", envName(o.flag), v, err)
+			}
 		}
 		f.Changed = true
 	}
@@ -74,19 +86,36 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	}
 	a.cfg = cfg
 	for _, o := range options {
-		if o.fromConfig == nil {
-			continue
-		}
 		f := cmd.Flags().Lookup(o.flag)
-		v := o.fromConfig(cfg)
-		if f == nil || f.Changed || v == "" {
+		if f == nil || f.Changed {
 			continue
 		}
-		if err := f.Value.Set(v); err != nil {
-			return usageErrorf("%s: %s: %v", cfg.Path, o.key, err)
+		var values []string
+		switch {
+		case o.fromConfig != nil && o.fromConfig(cfg) != "":
+			values = []string{o.fromConfig(cfg)}
+		case o.fromConfigList != nil:
+			values = o.fromConfigList(cfg)
+		}
+		for _, v := range values {
+			if err := f.Value.Set(v); err != nil {
+				return usageErrorf("%s: %s: %v", cfg.Path, o.key, err)
+			}
 		}
 	}
 	return nil
+}
+
+// splitList reads a list from an environment variable: entries separated
+// by commas, blanks around them dropped.
+func splitList(v string) []string {
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // boolString renders a config bool for a flag; false means unset, so a config
