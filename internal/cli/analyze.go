@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 
+	"github.com/spf13/cobra"
+
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/audit"
 	"github.com/sluice-dev/sluice/finding"
@@ -109,4 +111,16 @@ func (a *app) analyzeTarget(ctx context.Context, target string, img *imageFlags,
 		res.Audit = &audit.Image{Name: target, Config: t.img.Config, Annotations: t.img.Annotations, Files: out.Files}
 	}
 	return res, nil
+}
+
+// oneTarget is the argument check of the commands that read one target: a
+// usage error (exit 2) that says what the argument is. what is "TARGET (an
+// image or a directory)", say.
+func oneTarget(command, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return usageErrorf("%s takes one %s, got %d arguments", command, what, len(args))
+		}
+		return nil
+	}
 }

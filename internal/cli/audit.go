@@ -55,12 +55,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
   sluice audit registry:localhost:5000/app:1.2 --insecure --fail-on high
   sluice audit app.tar --allowed-registry gcr.io/distroless --max-age 90d -f sarif -o audit.sarif
   sluice audit oci-dir:build/image --required-label org.opencontainers.image.source -f json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("audit takes one IMAGE, got %d arguments", len(args))
-			}
-			return nil
-		},
+		Args: oneTarget("audit", "IMAGE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.out.validate(); err != nil {
 				return err

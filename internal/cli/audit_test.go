@@ -19,13 +19,20 @@ import (
 	"github.com/sluice-dev/sluice/secrets/rules"
 )
 
-// auditRows lists "RULE location" for each finding of a JSON audit report.
-func auditRows(t *testing.T, out string) []string {
+// decodeReport reads a -f json report.
+func decodeReport(t *testing.T, out string) finding.Result {
 	t.Helper()
 	var res finding.Result
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("output is not a JSON report: %v\n%s", err, out)
 	}
+	return res
+}
+
+// auditRows lists "RULE location" for each finding of a JSON audit report.
+func auditRows(t *testing.T, out string) []string {
+	t.Helper()
+	res := decodeReport(t, out)
 	var rows []string
 	for _, f := range res.Findings {
 		row := f.Rule

@@ -73,12 +73,7 @@ Exit codes: 0 the inventory was written, 2 the target could not be read
   sluice sbom registry:localhost:5000/app:1.2 --insecure --platform linux/arm64 -f spdx
   sluice sbom images.tar --tag app:1.2 --no-cache
   sluice sbom dir:.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("sbom takes one TARGET (an image or a directory), got %d arguments", len(args))
-			}
-			return nil
-		},
+		Args: oneTarget("sbom", "TARGET (an image or a directory)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.out.validate(); err != nil {
 				return err

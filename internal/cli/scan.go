@@ -58,7 +58,7 @@ above it, 2 usage or input error (missing database, unreadable target).`,
   sluice scan sbom:app.cdx.json
   sluice scan sbom:app.spdx.json --fail-on high --ignore-unfixed
   sluice scan inventory:inv.json -f json -o report.json --vex app.vex.json`,
-		Args: cobra.ExactArgs(1),
+		Args: oneTarget("scan", "TARGET (an image, a directory, or an SBOM or inventory file)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.out.validate(); err != nil {
 				return err

@@ -112,11 +112,7 @@ func TestScanImageMatchesItsSBOM(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("scan %s: exit %d\n%s", target, code, errs)
 		}
-		var res finding.Result
-		if err := json.Unmarshal([]byte(out), &res); err != nil {
-			t.Fatal(err)
-		}
-		return res
+		return decodeReport(t, out)
 	}
 	image := scan(t, "oci-dir:"+img)
 	if image.Target.Kind != "image" || !strings.HasPrefix(image.Target.Digest, "sha256:") {

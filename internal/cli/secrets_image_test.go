@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,10 +28,7 @@ type secretRow struct {
 
 func secretRows(t *testing.T, out string) ([]secretRow, finding.Result) {
 	t.Helper()
-	var res finding.Result
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
-		t.Fatalf("output is not a JSON report: %v\n%s", err, out)
-	}
+	res := decodeReport(t, out)
 	var rows []secretRow
 	for _, f := range res.Findings {
 		sup := ""
