@@ -74,15 +74,14 @@ func (a *app) analyzeTarget(ctx context.Context, target string, img *imageFlags,
 	if req.Secrets != nil {
 		analyzers = append(analyzers, req.Secrets.Analyzer())
 	}
-	opts := a.analysisOptions(img, nil)
+	rep, stopProgress := a.startByteProgress(a.stdio.Err, "reading "+target)
+	opts := a.analysisOptions(img, rep)
 	if req.NoCache {
 		opts.CacheDir = ""
 	}
 	if req.Audit {
 		opts.Recorders = []analysis.Recorder{audit.Recorder()}
 	}
-	rep, stopProgress := a.startByteProgress(a.stdio.Err, "reading "+target)
-	opts.Progress = rep
 	out, err := analysis.Run(ctx, t.src, analyzers, opts)
 	stopProgress()
 	if err != nil {
