@@ -34,6 +34,9 @@ func cacheKey(analyzers []Analyzer, opts Options) string {
 	for _, r := range opts.Recorders {
 		ids = append(ids, "recorder:"+r.Name()+"@"+strconv.Itoa(r.Version()))
 	}
+	if len(opts.Recorders) > 0 {
+		ids = append(ids, "max-recorded="+strconv.Itoa(opts.MaxRecorded))
+	}
 	slices.Sort(ids)
 	return fmt.Sprintf("sluice-layer/%d\n%s\nmax-file=%d", recordSchema, strings.Join(ids, "\n"), opts.MaxFileSize)
 }

@@ -28,6 +28,7 @@ const (
 	DefaultMaxFileSize    = 1 << 30  // a wanted file larger than this is skipped with a note
 	DefaultMemoryFileSize = 32 << 20 // wanted files up to this size are read into memory
 	DefaultMaxUnowned     = 1000     // entries listed in Inventory.Unowned
+	DefaultMaxRecorded    = 10000    // entries a layer keeps for Recorders
 )
 
 // Options tune Run. The zero value works: no cache, GOMAXPROCS layers at once.
@@ -45,10 +46,14 @@ type Options struct {
 	Concurrency int
 	// MaxUnowned caps Inventory.Unowned (UnownedCount still counts all).
 	MaxUnowned int
-	// Recorders select entries whose metadata Output.Files lists.
-	Recorders []Recorder
-	Progress  progress.Reporter
-	Log       *slog.Logger
+	// Recorders select entries whose metadata Output.Files lists;
+	// MaxRecorded bounds the entries kept per layer (a hostile layer of a
+	// million world-writable files must not make a million findings): the
+	// rest are counted in a note.
+	Recorders   []Recorder
+	MaxRecorded int
+	Progress    progress.Reporter
+	Log         *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -63,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxUnowned <= 0 {
 		o.MaxUnowned = DefaultMaxUnowned
+	}
+	if o.MaxRecorded <= 0 {
+		o.MaxRecorded = DefaultMaxRecorded
 	}
 	o.Progress = progress.OrNop(o.Progress)
 	if o.Log == nil {
@@ -292,6 +300,7 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 	rec := &layerRecord{Schema: recordSchema}
 	var changes source.Changes
 	wanting := make([]Analyzer, 0, len(analyzers))
+	unrecorded := 0
 	notes, err := walk(func(f source.File) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -300,7 +309,9 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 		if f.Whiteout || f.Opaque {
 			return nil
 		}
-		rec.record(f, opts.Recorders)
+		if !rec.record(f, opts) {
+			unrecorded++
+		}
 		if f.Mode&fs.ModeSymlink != 0 {
 			if rec.Links == nil {
 				rec.Links = map[string]string{}
@@ -360,6 +371,9 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 		return nil, err
 	}
 	rec.Notes = append(rec.Notes, notes...)
+	if unrecorded > 0 {
+		rec.Notes = append(rec.Notes, fmt.Sprintf("%d more entries selected for their metadata (setuid, world-writable, ...) than the %d kept: not judged", unrecorded, opts.MaxRecorded))
+	}
 	rec.Written, rec.Deleted, rec.Opaque = changes.Lists()
 	return rec, nil
 }
@@ -384,20 +398,25 @@ func runAnalyzer(ctx context.Context, a Analyzer, in *Input) (res *Result, err e
 }
 
 // record keeps the entry when a recorder selects it, and with recorders
-// running notes every directory the layer declares.
-func (rec *layerRecord) record(f source.File, recorders []Recorder) {
-	if len(recorders) == 0 {
-		return
+// running notes every directory the layer declares. It returns false for a
+// selected entry past opts.MaxRecorded, which is not kept.
+func (rec *layerRecord) record(f source.File, opts Options) bool {
+	if len(opts.Recorders) == 0 {
+		return true
 	}
 	if f.Mode.IsDir() {
 		rec.Dirs = append(rec.Dirs, f.Path)
 	}
-	for _, r := range recorders {
+	for _, r := range opts.Recorders {
 		if r.Records(f.Path, f.Mode) {
+			if len(rec.Entries) >= opts.MaxRecorded {
+				return false
+			}
 			rec.Entries = append(rec.Entries, entry{Path: f.Path, Mode: f.Mode, Size: f.Size, Link: f.Link, Deleted: f.Deleted})
-			return
+			return true
 		}
 	}
+	return true
 }
 
 func (rec *layerRecord) addBinary(f source.File) {

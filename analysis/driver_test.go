@@ -635,3 +635,21 @@ func TestRunRejectsDuplicateRecorders(t *testing.T) {
 		t.Fatalf("err = %v, want one about the recorder listed twice", err)
 	}
 }
+
+// TestRunBoundsRecordedEntries: a layer selecting more entries than
+// MaxRecorded keeps that many and says how many it dropped.
+func TestRunBoundsRecordedEntries(t *testing.T) {
+	img := testutil.Image(t, testutil.Step{CreatedBy: "hostile", Layer: testutil.Layer(t,
+		testutil.File{Path: "a", Content: "a", Mode: 0o666},
+		testutil.File{Path: "b", Content: "b", Mode: 0o666},
+		testutil.File{Path: "c", Content: "c", Mode: 0o666},
+	)})
+	out, err := analysis.Run(context.Background(), openLayout(t, img), nil,
+		analysis.Options{Recorders: []analysis.Recorder{factRecorder{}}, MaxRecorded: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Files) != 2 || len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "1 more entries") {
+		t.Errorf("files %v, notes %q; want 2 files and a note about 1 more", out.Files, out.Notes)
+	}
+}
