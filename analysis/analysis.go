@@ -62,6 +62,28 @@ type Result struct {
 	Owned []string `json:"owned,omitempty"`
 }
 
+// Recorder selects filesystem entries whose metadata matters in itself, not
+// their content: setuid or world-writable files, directories, the shells an
+// image ships. The driver keeps the selected entries of each layer in that
+// layer's record during the same single pass that reads wanted files (so
+// they are cached with it), and Output.Files lists them with the final view
+// resolved. Name and Version join the layer cache key, as an Analyzer's do.
+type Recorder interface {
+	Name() string
+	Version() int
+	// Records reports, from the path and mode alone, whether to keep the
+	// entry. It sees every entry: directories and symlinks too.
+	Records(path string, mode fs.FileMode) bool
+}
+
+// DeletionMarker is implemented by detectors whose findings change meaning
+// when a later layer deleted the file: a secret removed in a later layer is
+// still in every pull. For their findings in such files the driver calls
+// MarkDeleted (to raise the severity, say) before it sets Location.Deleted.
+type DeletionMarker interface {
+	MarkDeleted(f *finding.Finding)
+}
+
 // Finisher is implemented by analyzers that complete the merged inventory
 // once every layer is applied, e.g. to add the distro qualifier to purls of
 // OS packages (the distro may be declared in another layer).

@@ -25,9 +25,17 @@ const maxCacheRecord = 512 << 20
 // with a layer's diffID it names the layer's cache entry, so a new analyzer
 // version invalidates exactly the entries it could change.
 func cacheKey(analyzers []Analyzer, opts Options) string {
-	ids := make([]string, 0, len(analyzers))
+	ids := make([]string, 0, len(analyzers)+len(opts.Recorders))
 	for _, a := range analyzers {
 		ids = append(ids, a.Name()+"@"+strconv.Itoa(a.Version()))
+	}
+	// Recorders add lines only when present, so the keys of runs without
+	// them, and their cached entries, stay what they were.
+	for _, r := range opts.Recorders {
+		ids = append(ids, "recorder:"+r.Name()+"@"+strconv.Itoa(r.Version()))
+	}
+	if len(opts.Recorders) > 0 {
+		ids = append(ids, "max-recorded="+strconv.Itoa(opts.MaxRecorded))
 	}
 	slices.Sort(ids)
 	return fmt.Sprintf("sluice-layer/%d\n%s\nmax-file=%d", recordSchema, strings.Join(ids, "\n"), opts.MaxFileSize)

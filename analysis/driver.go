@@ -28,6 +28,7 @@ const (
 	DefaultMaxFileSize    = 1 << 30  // a wanted file larger than this is skipped with a note
 	DefaultMemoryFileSize = 32 << 20 // wanted files up to this size are read into memory
 	DefaultMaxUnowned     = 1000     // entries listed in Inventory.Unowned
+	DefaultMaxRecorded    = 10000    // entries a layer keeps for Recorders
 )
 
 // Options tune Run. The zero value works: no cache, GOMAXPROCS layers at once.
@@ -45,8 +46,14 @@ type Options struct {
 	Concurrency int
 	// MaxUnowned caps Inventory.Unowned (UnownedCount still counts all).
 	MaxUnowned int
-	Progress   progress.Reporter
-	Log        *slog.Logger
+	// Recorders select entries whose metadata Output.Files lists;
+	// MaxRecorded bounds the entries kept per layer (a hostile layer of a
+	// million world-writable files must not make a million findings): the
+	// rest are counted in a note.
+	Recorders   []Recorder
+	MaxRecorded int
+	Progress    progress.Reporter
+	Log         *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -61,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxUnowned <= 0 {
 		o.MaxUnowned = DefaultMaxUnowned
+	}
+	if o.MaxRecorded <= 0 {
+		o.MaxRecorded = DefaultMaxRecorded
 	}
 	o.Progress = progress.OrNop(o.Progress)
 	if o.Log == nil {
@@ -77,6 +87,14 @@ type Output struct {
 	Findings []finding.Finding
 	// Notes are files or entries that could not be fully read.
 	Notes []string
+	// Files are the entries Options.Recorders selected, layer by layer
+	// (bottom first) and by path within a layer. Those no longer in the
+	// final filesystem have Deleted set: removed by a later layer, replaced
+	// by a later layer's entry at the same path (a directory declared again
+	// takes the mode of the upper declaration, as in overlayfs), or hidden
+	// under a deleted or opaque directory. Files carry no content (Open
+	// returns source.ErrNoContent).
+	Files []source.File
 	// CachedLayers counts layers whose results came from the cache.
 	CachedLayers int
 }
@@ -96,7 +114,22 @@ type layerRecord struct {
 	Links map[string]string `json:"links,omitempty"`
 	// Binaries are its ELF executables and shared libraries.
 	Binaries []binary `json:"binaries,omitempty"`
-	Notes    []string `json:"notes,omitempty"`
+	// Entries are what the recorders selected; Dirs, kept only when
+	// recorders run, are every directory the layer declares, so that a
+	// later declaration of a directory is known to replace a lower one.
+	Entries []entry  `json:"entries,omitempty"`
+	Dirs    []string `json:"dirs,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+}
+
+// entry is the metadata of one recorded filesystem entry.
+type entry struct {
+	Path string      `json:"path"`
+	Mode fs.FileMode `json:"mode"`
+	Size int64       `json:"size,omitempty"`
+	Link string      `json:"link,omitempty"`
+	// Deleted is set for entries a non-layered source reports as deleted.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // fileResult is one analyzer's result on one file.
@@ -127,7 +160,7 @@ const recordSchema = 1
 // analyzers run last, on the merged inventory.
 func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Options) (*Output, error) {
 	opts = opts.withDefaults()
-	if err := checkNames(analyzers); err != nil {
+	if err := checkNames(analyzers, opts.Recorders); err != nil {
 		return nil, err
 	}
 	out := &Output{Inventory: &inventory.Inventory{}}
@@ -153,7 +186,7 @@ func Run(ctx context.Context, src source.Source, analyzers []Analyzer, opts Opti
 		}
 		records = []*layerRecord{rec}
 	}
-	apply(out, records, ok, opts)
+	apply(out, records, ok, analyzers, opts)
 	for _, a := range analyzers {
 		if f, ok := a.(Finisher); ok {
 			f.Finish(out.Inventory)
@@ -215,18 +248,42 @@ func runLayers(ctx context.Context, layered source.Layered, layers []inventory.L
 	return records, n, nil
 }
 
-func checkNames(analyzers []Analyzer) error {
-	seen := map[string]bool{}
-	for _, a := range analyzers {
-		if a.Name() == "" || strings.ContainsAny(a.Name(), "@\n") {
-			return fmt.Errorf("analyzer %q: invalid name", a.Name())
+// named is what analyzers and recorders share: the identity the cache key
+// is made of.
+type named interface {
+	Name() string
+	Version() int
+}
+
+// checkNames refuses names that would make cache keys ambiguous: empty,
+// with the key's separators, or given twice (a recorder may share its name
+// with an analyzer: the key tells the two kinds apart).
+func checkNames(analyzers []Analyzer, recorders []Recorder) error {
+	check := func(kind string, list []named) error {
+		seen := map[string]bool{}
+		for _, a := range list {
+			if a.Name() == "" || strings.ContainsAny(a.Name(), "@\n") {
+				return fmt.Errorf("%s %q: invalid name", kind, a.Name())
+			}
+			if seen[a.Name()] {
+				return fmt.Errorf("%s %q listed twice", kind, a.Name())
+			}
+			seen[a.Name()] = true
 		}
-		if seen[a.Name()] {
-			return fmt.Errorf("analyzer %q listed twice", a.Name())
-		}
-		seen[a.Name()] = true
+		return nil
 	}
-	return nil
+	if err := check("analyzer", asNamed(analyzers)); err != nil {
+		return err
+	}
+	return check("recorder", asNamed(recorders))
+}
+
+func asNamed[T named](list []T) []named {
+	out := make([]named, len(list))
+	for i, x := range list {
+		out[i] = x
+	}
+	return out
 }
 
 func shortDigest(d string) string {
@@ -243,6 +300,7 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 	rec := &layerRecord{Schema: recordSchema}
 	var changes source.Changes
 	wanting := make([]Analyzer, 0, len(analyzers))
+	unrecorded := 0
 	notes, err := walk(func(f source.File) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -250,6 +308,9 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 		changes.Add(f)
 		if f.Whiteout || f.Opaque {
 			return nil
+		}
+		if !rec.record(f, opts) {
+			unrecorded++
 		}
 		if f.Mode&fs.ModeSymlink != 0 {
 			if rec.Links == nil {
@@ -310,6 +371,9 @@ func analyzeStream(ctx context.Context, analyzers []Analyzer, opts Options, walk
 		return nil, err
 	}
 	rec.Notes = append(rec.Notes, notes...)
+	if unrecorded > 0 {
+		rec.Notes = append(rec.Notes, fmt.Sprintf("%d more entries selected for their metadata (setuid, world-writable, ...) than the %d kept: not judged", unrecorded, opts.MaxRecorded))
+	}
 	rec.Written, rec.Deleted, rec.Opaque = changes.Lists()
 	return rec, nil
 }
@@ -331,6 +395,28 @@ func runAnalyzer(ctx context.Context, a Analyzer, in *Input) (res *Result, err e
 		}
 	}()
 	return a.Analyze(ctx, in)
+}
+
+// record keeps the entry when a recorder selects it, and with recorders
+// running notes every directory the layer declares. It returns false for a
+// selected entry past opts.MaxRecorded, which is not kept.
+func (rec *layerRecord) record(f source.File, opts Options) bool {
+	if len(opts.Recorders) == 0 {
+		return true
+	}
+	if f.Mode.IsDir() {
+		rec.Dirs = append(rec.Dirs, f.Path)
+	}
+	for _, r := range opts.Recorders {
+		if r.Records(f.Path, f.Mode) {
+			if len(rec.Entries) >= opts.MaxRecorded {
+				return false
+			}
+			rec.Entries = append(rec.Entries, entry{Path: f.Path, Mode: f.Mode, Size: f.Size, Link: f.Link, Deleted: f.Deleted})
+			return true
+		}
+	}
+	return true
 }
 
 func (rec *layerRecord) addBinary(f source.File) {
@@ -403,7 +489,13 @@ func (m *memReader) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // apply merges the layer records in order into out.
-func apply(out *Output, records []*layerRecord, layered bool, opts Options) {
+func apply(out *Output, records []*layerRecord, layered bool, analyzers []Analyzer, opts Options) {
+	markers := map[string]DeletionMarker{}
+	for _, a := range analyzers {
+		if m, ok := a.(DeletionMarker); ok {
+			markers[a.Name()] = m
+		}
+	}
 	changes := make([]*source.Changes, len(records))
 	for i, r := range records {
 		changes[i] = source.NewChanges(r.Written, r.Deleted, r.Opaque)
@@ -441,7 +533,12 @@ func apply(out *Output, records []*layerRecord, layered bool, opts Options) {
 					f.Location.Path = fr.Path
 				}
 				f.Location.Layer, f.Location.LayerIndex = loc.Layer, loc.LayerIndex
-				f.Location.Deleted = f.Location.Deleted || deleted
+				if deleted && !f.Location.Deleted {
+					if m, ok := markers[fr.Analyzer]; ok {
+						m.MarkDeleted(&f)
+					}
+					f.Location.Deleted = true
+				}
 				out.Findings = append(out.Findings, f)
 			}
 			if deleted {
@@ -481,6 +578,34 @@ func apply(out *Output, records []*layerRecord, layered bool, opts Options) {
 		}
 	}
 	unowned(inv, records, owned, hidden, layerID, opts.MaxUnowned)
+	out.Files = recordedFiles(records, hidden, layerID)
+}
+
+// recordedFiles lists the recorded entries of every layer, marking those
+// the final filesystem no longer has: hidden by a later layer, or replaced by
+// a later declaration of the same path as a directory (Changes counts only
+// non-directories as written, since a directory entry leaves the files
+// below it in place, but it does replace the lower directory's mode).
+func recordedFiles(records []*layerRecord, hidden func(string, int, bool) bool, layerID func(int) string) []source.File {
+	// topDecl is the highest layer declaring each directory.
+	topDecl := map[string]int{}
+	for i, rec := range records {
+		for _, d := range rec.Dirs {
+			topDecl[d] = i
+		}
+	}
+	var files []source.File
+	for i, rec := range records {
+		start := len(files)
+		for _, e := range rec.Entries {
+			files = append(files, source.File{
+				Path: e.Path, Mode: e.Mode, Size: e.Size, Link: e.Link, Layer: layerID(i), LayerIndex: i,
+				Deleted: hidden(e.Path, i, e.Deleted) || topDecl[e.Path] > i,
+			})
+		}
+		slices.SortStableFunc(files[start:], func(a, b source.File) int { return cmp.Compare(a.Path, b.Path) })
+	}
+	return files
 }
 
 func firstPath(p inventory.Package) string {

@@ -543,3 +543,113 @@ func TestRunRegistryWarmFetchesNoLayer(t *testing.T) {
 		t.Errorf("warm output differs (-cold +warm):\n%s", diff)
 	}
 }
+
+// factRecorder keeps setuid/setgid and world-writable entries and bin/sh,
+// as the image audit's recorder does.
+type factRecorder struct{}
+
+func (factRecorder) Name() string { return "test-facts" }
+func (factRecorder) Version() int { return 1 }
+func (factRecorder) Records(p string, mode fs.FileMode) bool {
+	return mode&(fs.ModeSetuid|fs.ModeSetgid) != 0 || (mode&fs.ModeSymlink == 0 && mode.Perm()&0o002 != 0) || p == "bin/sh"
+}
+
+// markingSecrets is secretAnalyzer with the DeletionMarker hook: a secret in
+// a deleted file becomes critical.
+type markingSecrets struct{ secretAnalyzer }
+
+func (markingSecrets) MarkDeleted(f *finding.Finding) { f.Severity = finding.SeverityCritical }
+
+var (
+	_ analysis.Recorder       = factRecorder{}
+	_ analysis.DeletionMarker = markingSecrets{}
+)
+
+func TestRunRecordsFileFacts(t *testing.T) {
+	img := testutil.Image(t,
+		testutil.Step{CreatedBy: "base", Layer: testutil.Layer(t,
+			testutil.File{Path: "bin/sh", Link: "busybox"},
+			testutil.File{Path: "bin/busybox", Content: elf, Mode: 0o755},
+			testutil.File{Path: "tmp", Dir: true, Mode: 0o1777},
+			testutil.File{Path: "var/cache", Dir: true, Mode: 0o777},
+			testutil.File{Path: "usr/bin/passwd", Content: elf, Mode: 0o4755},
+			testutil.File{Path: "etc/app.conf", Content: "SECRET=hunter2\n", Mode: 0o666},
+		)},
+		testutil.Step{CreatedBy: "RUN chmod 755 /var/cache && rm /usr/bin/passwd /etc/app.conf", Layer: testutil.Layer(t,
+			testutil.File{Path: "var/cache", Dir: true, Mode: 0o755},
+			testutil.Whiteout("usr/bin/passwd"),
+			testutil.Whiteout("etc/app.conf"),
+			testutil.File{Path: "usr/bin/wall", Content: elf, Mode: 0o2755},
+		)},
+	)
+	type fact struct {
+		Path    string
+		Mode    string
+		Layer   int
+		Deleted bool
+	}
+	facts := func(out *analysis.Output) []fact {
+		var got []fact
+		for _, f := range out.Files {
+			got = append(got, fact{f.Path, f.Mode.String(), f.LayerIndex, f.Deleted})
+		}
+		return got
+	}
+	want := []fact{
+		{"bin/sh", "Lrwxrwxrwx", 0, false},
+		{"etc/app.conf", "-rw-rw-rw-", 0, true},   // deleted by layer 1
+		{"tmp", "dtrwxrwxrwx", 0, false},          // the recorder keeps it; judging the sticky bit is the caller's
+		{"usr/bin/passwd", "urwxr-xr-x", 0, true}, // deleted by layer 1
+		{"var/cache", "drwxrwxrwx", 0, true},      // declared again, 0755, by layer 1
+		{"usr/bin/wall", "grwxr-xr-x", 1, false},
+	}
+	cache := t.TempDir()
+	src := openLayout(t, img)
+	// A run without the recorder fills the cache under another key: the run
+	// with it must not take those records, which have no entries.
+	if _, err := analysis.Run(context.Background(), src, []analysis.Analyzer{markingSecrets{}}, analysis.Options{CacheDir: cache}); err != nil {
+		t.Fatal(err)
+	}
+	for _, pass := range []string{"cold", "warm"} {
+		out, err := analysis.Run(context.Background(), src, []analysis.Analyzer{markingSecrets{}},
+			analysis.Options{CacheDir: cache, Recorders: []analysis.Recorder{factRecorder{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, facts(out)); diff != "" {
+			t.Errorf("%s: files (-want +got):\n%s", pass, diff)
+		}
+		if wantCached := map[string]int{"cold": 0, "warm": 2}[pass]; out.CachedLayers != wantCached {
+			t.Errorf("%s: %d cached layers, want %d", pass, out.CachedLayers, wantCached)
+		}
+		if len(out.Findings) != 1 || !out.Findings[0].Location.Deleted || out.Findings[0].Severity != finding.SeverityCritical {
+			t.Errorf("%s: findings = %+v, want one deleted secret that MarkDeleted made critical", pass, out.Findings)
+		}
+	}
+}
+
+func TestRunRejectsDuplicateRecorders(t *testing.T) {
+	_, err := analysis.Run(context.Background(), source.NewDir(t.TempDir()), nil,
+		analysis.Options{Recorders: []analysis.Recorder{factRecorder{}, factRecorder{}}})
+	if err == nil || !strings.Contains(err.Error(), "recorder") {
+		t.Fatalf("err = %v, want one about the recorder listed twice", err)
+	}
+}
+
+// TestRunBoundsRecordedEntries: a layer selecting more entries than
+// MaxRecorded keeps that many and says how many it dropped.
+func TestRunBoundsRecordedEntries(t *testing.T) {
+	img := testutil.Image(t, testutil.Step{CreatedBy: "hostile", Layer: testutil.Layer(t,
+		testutil.File{Path: "a", Content: "a", Mode: 0o666},
+		testutil.File{Path: "b", Content: "b", Mode: 0o666},
+		testutil.File{Path: "c", Content: "c", Mode: 0o666},
+	)})
+	out, err := analysis.Run(context.Background(), openLayout(t, img), nil,
+		analysis.Options{Recorders: []analysis.Recorder{factRecorder{}}, MaxRecorded: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Files) != 2 || len(out.Notes) != 1 || !strings.Contains(out.Notes[0], "1 more entries") {
+		t.Errorf("files %v, notes %q; want 2 files and a note about 1 more", out.Files, out.Notes)
+	}
+}

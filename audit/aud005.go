@@ -16,7 +16,7 @@ var aud005 = Rule{
 	Check: func(img *Image, _ *Options, emit Emit) {
 		for i := range img.Files {
 			f := &img.Files[i]
-			if f.Deleted || !f.Mode.IsRegular() {
+			if f.Deleted || !setID(f.Mode) {
 				continue
 			}
 			var what string
@@ -25,12 +25,15 @@ var aud005 = Rule{
 				what = "setuid and setgid"
 			case f.Mode&fs.ModeSetuid != 0:
 				what = "setuid"
-			case f.Mode&fs.ModeSetgid != 0:
-				what = "setgid"
 			default:
-				continue
+				what = "setgid"
 			}
 			emit(fmt.Sprintf("%s is %s (mode %s)", f.Path, what, octal(f.Mode)), fileLoc(f))
 		}
 	},
+}
+
+// setID is true for a regular file with the setuid or setgid bit.
+func setID(m fs.FileMode) bool {
+	return m.IsRegular() && m&(fs.ModeSetuid|fs.ModeSetgid) != 0
 }

@@ -16,16 +16,23 @@ var aud006 = Rule{
 	Check: func(img *Image, _ *Options, emit Emit) {
 		for i := range img.Files {
 			f := &img.Files[i]
-			if f.Deleted || f.Mode&fs.ModeSymlink != 0 || f.Mode.Perm()&0o002 == 0 {
+			if f.Deleted || !worldWritable(f.Mode) {
 				continue
-			}
-			if f.Mode.IsDir() && f.Mode&fs.ModeSticky != 0 {
-				continue
-			}
-			if !f.Mode.IsDir() && !f.Mode.IsRegular() {
-				continue // devices, sockets, pipes
 			}
 			emit(fmt.Sprintf("%s is world-writable (mode %s)", f.Path, octal(f.Mode)), fileLoc(f))
 		}
 	},
+}
+
+// worldWritable is true for a regular file any user may write, and for a
+// directory any user may write without the sticky bit. Symlinks (always
+// 0777), devices, sockets and pipes do not count.
+func worldWritable(m fs.FileMode) bool {
+	if m.Perm()&0o002 == 0 {
+		return false
+	}
+	if m.IsDir() {
+		return m&fs.ModeSticky == 0
+	}
+	return m.IsRegular()
 }

@@ -4,8 +4,9 @@
 // setuid and world-writable files, shells and package managers left in a
 // final image, missing OCI labels, an unknown or disallowed base, age, and
 // no HEALTHCHECK. It works on a go-containerregistry v1.ConfigFile and a
-// list of source.File, so any image reader can feed it. Rules have IDs
-// AUDxxx.
+// list of source.File, so any image reader can feed it; Recorder lets the
+// analysis driver collect those files in the same single pass over the
+// layers that catalogs packages and finds secrets. Rules have IDs AUDxxx.
 package audit
 
 import (

@@ -150,6 +150,44 @@ func TestAudit(t *testing.T) {
 	}
 }
 
+// TestRecorderKeepsWhatRulesJudge checks that the analysis recorder selects
+// every entry a file rule reports and nothing the rules ignore: the rules on
+// the recorded entries find exactly what they find on the whole filesystem.
+func TestRecorderKeepsWhatRulesJudge(t *testing.T) {
+	unjudged := []source.File{
+		file("etc/hostname", 0o644),
+		file("usr/lib", fs.ModeDir|0o755),
+		file("dev/null", fs.ModeDevice|fs.ModeCharDevice|0o666),
+		file("usr/share/doc/bash", fs.ModeDir|0o755), // not a bin directory
+		file("usr/lib/libc.so.6", fs.ModeSymlink|0o777),
+	}
+	all := append(slices.Clone(debianFiles), unjudged...)
+	rec := Recorder()
+	var kept []source.File
+	for _, f := range all {
+		if rec.Records(f.Path, f.Mode) {
+			kept = append(kept, f)
+		}
+	}
+	for _, f := range unjudged {
+		if rec.Records(f.Path, f.Mode) {
+			t.Errorf("%s (%v) recorded, but no rule judges it", f.Path, f.Mode)
+		}
+	}
+	cfg := config(t, "distroless.json")
+	whole, err := Check(context.Background(), &Image{Name: "x", Config: cfg, Files: all}, Rules(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded, err := Check(context.Background(), &Image{Name: "x", Config: cfg, Files: kept}, Rules(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(collect(whole), collect(recorded)); diff != "" {
+		t.Errorf("findings on the recorded entries differ (-whole +recorded):\n%s", diff)
+	}
+}
+
 func TestHistorySecrets(t *testing.T) {
 	for _, tc := range []struct {
 		createdBy string

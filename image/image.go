@@ -38,7 +38,11 @@ type Image struct {
 	Config   *v1.ConfigFile
 	// RawConfig is the config blob as stored.
 	RawConfig []byte
-	Layers    []Layer
+	// Annotations are the image manifest's annotations (the base image name
+	// and digest BuildKit records, say); nil for docker-archives older than
+	// Docker 25, which carry no manifest.
+	Annotations map[string]string
+	Layers      []Layer
 	// Notes are facts the user should know about how the image was chosen
 	// (the default platform of a multi-arch index, say).
 	Notes []string

@@ -9,16 +9,22 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 
 	"github.com/sluice-dev/sluice/image"
 	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
+// baseAnnotation is the manifest annotation sampleImage carries, as BuildKit
+// writes it.
+var baseAnnotation = map[string]string{"org.opencontainers.image.base.name": "docker.io/library/debian:12"}
+
 // sampleImage is a three-step image: an ENV step (no layer), a base layer and
-// a layer that deletes one file and makes a directory opaque.
+// a layer that deletes one file and makes a directory opaque. Its manifest
+// carries baseAnnotation.
 func sampleImage(t *testing.T) v1.Image {
 	t.Helper()
-	return testutil.Image(t,
+	return mutate.Annotations(testutil.Image(t,
 		testutil.Step{CreatedBy: "/bin/sh -c #(nop)  ENV PATH=/usr/bin"},
 		testutil.Step{CreatedBy: "/bin/sh -c #(nop) ADD file:abc in / ", Layer: testutil.Layer(t, testutil.Files(map[string]string{
 			"etc/os-release":   "ID=debian\n",
@@ -31,7 +37,7 @@ func sampleImage(t *testing.T) v1.Image {
 			testutil.Opaque("var/cache/a"),
 			testutil.File{Path: "app/main", Content: "main", Mode: 0o755},
 		)},
-	)
+	), baseAnnotation).(v1.Image)
 }
 
 // layerPaths reads every layer and lists "index kind path".
@@ -98,6 +104,14 @@ func TestOpenEveryForm(t *testing.T) {
 			}
 			if tt.wantDigest && got.ManifestDigest != digest.String() {
 				t.Errorf("ManifestDigest = %q, want %q", got.ManifestDigest, digest)
+			}
+			// Forms with a manifest keep its annotations; docker-archives have none.
+			var wantAnn map[string]string
+			if tt.wantDigest {
+				wantAnn = baseAnnotation
+			}
+			if diff := cmp.Diff(wantAnn, got.Annotations); diff != "" {
+				t.Errorf("Annotations (-want +got):\n%s", diff)
 			}
 			var steps []string
 			for _, l := range got.Layers {

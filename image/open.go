@@ -290,6 +290,7 @@ func readImageManifest(s store, desc v1.Descriptor, img *Image) error {
 		return fmt.Errorf("manifest %s is not an image (config media type %s)", desc.Digest, m.Config.MediaType)
 	}
 	img.ManifestDigest = desc.Digest.String()
+	img.Annotations = m.Annotations
 	if err := setConfig(s, m.Config.Digest, img); err != nil {
 		return err
 	}
@@ -388,7 +389,7 @@ func openDockerArchive(p string, opts Options) (img *Image, err error) {
 			img.Layers[i].Digest = img.Layers[i].DiffID
 		}
 	}
-	img.ManifestDigest = dockerManifestDigest(s, img.ConfigDigest)
+	img.ManifestDigest, img.Annotations = dockerIndexManifest(s, img.ConfigDigest)
 	return img, nil
 }
 
@@ -420,16 +421,16 @@ func chooseDockerImage(ms []dockerManifest, tag string, img *Image) (dockerManif
 	return dockerManifest{}, fmt.Errorf("no image tagged %q (has %s)", tag, strings.Join(all, ", "))
 }
 
-// dockerManifestDigest finds the manifest digest in archives made by Docker
-// 25 and later, which carry an OCI index beside manifest.json.
-func dockerManifestDigest(s store, configDigest string) string {
+// dockerIndexManifest finds the manifest digest and annotations in archives made
+// by Docker 25 and later, which carry an OCI index beside manifest.json.
+func dockerIndexManifest(s store, configDigest string) (string, map[string]string) {
 	raw, err := readMeta(s, "index.json")
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	idx, err := v1.ParseIndexManifest(strings.NewReader(string(raw)))
 	if err != nil {
-		return ""
+		return "", nil
 	}
 	for _, d := range idx.Manifests {
 		if !d.MediaType.IsImage() {
@@ -441,8 +442,8 @@ func dockerManifestDigest(s store, configDigest string) string {
 		}
 		m, err := v1.ParseManifest(strings.NewReader(string(mraw)))
 		if err == nil && m.Config.Digest.String() == configDigest {
-			return d.Digest.String()
+			return d.Digest.String(), m.Annotations
 		}
 	}
-	return ""
+	return "", nil
 }

@@ -102,6 +102,7 @@ func fromV1(v v1.Image, img *Image, what string) (*Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetch manifest of %s: %w", what, err)
 	}
+	img.Annotations = m.Annotations
 	for _, d := range m.Layers {
 		l, err := v.LayerByDigest(d.Digest)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"maps"
+	"slices"
 
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/finding"
@@ -14,21 +16,39 @@ import (
 // Analyzer runs a Scanner inside the read-once analysis driver (image layers:
 // each layer's files are scanned as that layer is read, and cached by
 // diffID). Findings carry the layer; the driver, which knows the final view,
-// marks those in files a later layer deleted with MarkDeleted.
+// marks those in files a later layer deleted through MarkDeleted.
+//
+// With Options.ShowSecrets its results hold whole secrets: a caller must not
+// let the driver cache them on disk (leave analysis.Options.CacheDir empty).
 type Analyzer struct {
 	s       *Scanner
 	version int
 }
 
-var _ analysis.Analyzer = (*Analyzer)(nil)
+var (
+	_ analysis.Analyzer       = (*Analyzer)(nil)
+	_ analysis.DeletionMarker = (*Analyzer)(nil)
+)
 
 // Analyzer returns the scanner as an analysis.Analyzer. Its version changes
-// with the rule set (IDs, versions, regexes), so a cached layer result is
-// invalidated exactly when the rules change.
+// with the rule set (IDs, versions, regexes) and with the options that shape
+// findings (size limit, redaction, inline allows, ignored fingerprints,
+// skipped paths), so a cached layer result is invalidated exactly when what
+// the scanner would report for the layer changes.
 func (s *Scanner) Analyzer() *Analyzer {
 	h := fnv.New32a()
 	for _, r := range s.rules {
 		fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00", r.ID, r.Version, r.Regex, r.Path)
+	}
+	o := s.opts
+	fmt.Fprintf(h, "max=%d show=%t noinline=%t\x00", o.MaxFileSize, o.ShowSecrets, o.NoInlineAllow)
+	for _, fp := range slices.Sorted(maps.Keys(o.Ignore)) {
+		if o.Ignore[fp] {
+			fmt.Fprintf(h, "ignore=%s\x00", fp)
+		}
+	}
+	for _, p := range o.SkipPaths {
+		fmt.Fprintf(h, "skip=%s\x00", p)
 	}
 	return &Analyzer{s: s, version: int(h.Sum32() & 0x7fffffff)}
 }
@@ -74,6 +94,9 @@ func (a *Analyzer) Analyze(ctx context.Context, in *analysis.Input) (*analysis.R
 	res.Findings = append(res.Findings, strip(hs)...)
 	return res, nil
 }
+
+// MarkDeleted implements analysis.DeletionMarker with the package's MarkDeleted.
+func (a *Analyzer) MarkDeleted(f *finding.Finding) { MarkDeleted(f) }
 
 // MarkDeleted records that the file of a finding was deleted by a later
 // image layer: it is still in every pull, so the finding is at least high.

@@ -306,6 +306,19 @@ func TestAnalyzer(t *testing.T) {
 	if a.Version() != newScanner(t, secrets.Options{}).Analyzer().Version() {
 		t.Error("version not stable for the same rules")
 	}
+	// Options that change what is reported change the version, so cached
+	// layer results made under other options are not reused.
+	for name, o := range map[string]secrets.Options{
+		"show secrets":    {ShowSecrets: true},
+		"no inline allow": {NoInlineAllow: true},
+		"size limit":      {MaxFileSize: 1 << 20},
+		"ignore":          {Ignore: map[string]bool{"app/.env:stripe-access-token:1": true}},
+		"skip paths":      {SkipPaths: []string{".gitleaks.toml"}},
+	} {
+		if newScanner(t, o).Analyzer().Version() == a.Version() {
+			t.Errorf("%s: same version as the default options", name)
+		}
+	}
 	content := []byte("STRIPE=sk_test_X0moDoqW4sg8NFNl5oFA6Qd8\n")
 	res, err := a.Analyze(context.Background(), &analysis.Input{Path: "app/.env", Mode: 0o644, Size: int64(len(content)),
 		Layer: "sha256:layer2", LayerIndex: 1, Content: bytes.NewReader(content)})
@@ -319,7 +332,8 @@ func TestAnalyzer(t *testing.T) {
 	if f.Severity != finding.SeverityLow || f.Location.Layer != "sha256:layer2" || f.Location.LayerIndex != 1 {
 		t.Errorf("before deletion: %v %+v", f.Severity, f.Location)
 	}
-	secrets.MarkDeleted(&f)
+	var marker analysis.DeletionMarker = a // how the driver calls it
+	marker.MarkDeleted(&f)
 	if f.Severity != finding.SeverityHigh || !f.Location.Deleted {
 		t.Errorf("after deletion: %v deleted=%v", f.Severity, f.Location.Deleted)
 	}

@@ -18,3 +18,17 @@ if grep -q 'AKIASLUICEDEMOFAKE23\|VGhpcyBpcyBOT1Qg' "$WORK/secrets.json"; then
 fi
 grep -E '^ *"(rule|path|line|message)":' "$WORK/secrets.json" | sed 's/^ */  /'
 echo "secrets: found the planted AWS key ID and private key, redacted (exit $rc)"
+
+# The demo image ($WORK/image): an AWS key pair added in layer 2 and deleted
+# in layer 3 is still in every pull, so it is reported as deleted, critical.
+set +e
+"$SLUICE" secrets -f json --fail-on high "oci-dir:$WORK/image" --cache-dir "$WORK/layers" >"$WORK/secrets-image.json"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || { echo "secrets (image): expected exit 1, got $rc" >&2; exit 1; }
+grep -q '"deleted": true' "$WORK/secrets-image.json" || { echo "secrets (image): the deleted key is not marked deleted" >&2; exit 1; }
+if grep -q 'AKIAZ3MSLUICEDEMO7QX' "$WORK/secrets-image.json"; then
+	echo "secrets (image): a secret was printed unredacted" >&2
+	exit 1
+fi
+echo "secrets: the image's AWS key, deleted by layer 3, found in layer 2 (exit $rc)"

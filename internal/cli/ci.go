@@ -14,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sluice-dev/sluice/analysis"
+	"github.com/sluice-dev/sluice/audit"
 	"github.com/sluice-dev/sluice/config"
 	"github.com/sluice-dev/sluice/dockerfile"
 	"github.com/sluice-dev/sluice/finding"
@@ -508,43 +508,53 @@ type imageOutcome struct {
 	target    finding.Target
 }
 
-// image reads the image once and records the facts the policy judges.
+// image reads the image once (analyzeTarget): its packages for scan, the
+// secrets in its layers, and its configuration and files for the audit
+// checks. It records the facts the policy judges.
 func (r *ciRun) image(cmd *cobra.Command) func(context.Context) (*finding.Result, error) {
 	return func(ctx context.Context) (*finding.Result, error) {
-		t, err := r.a.openTarget(ctx, r.target, &r.o.image)
+		so := &secretsOptions{maxSizeMB: secrets.DefaultMaxFileSize >> 20}
+		scanner, notes, err := r.a.secretsScanner(so, ".", "image", false)
 		if err != nil {
 			return nil, err
 		}
-		defer t.Close()
-		out, err := analysis.Run(ctx, t.src, catalogerList(), r.a.analysisOptions(&r.o.image, nil))
+		ta, err := r.a.analyzeTarget(ctx, r.target, &r.o.image, analysisRequest{Packages: true, Secrets: scanner, Audit: true})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", r.target, err)
+			return nil, err
 		}
-		meta := t.src.Metadata()
-		target := finding.Target{Kind: meta.Kind, Name: r.target, Digest: meta.Digest}
-		res := &finding.Result{Target: target, Findings: out.Findings}
-		for _, n := range append(t.notes, out.Notes...) {
-			res.Notes = append(res.Notes, finding.Note{Level: finding.NoteInfo, Message: n})
+		opts := audit.Options{AllowedRegistries: r.cfg.AllowedRegistries}
+		if len(r.cfg.RequiredLabels) > 0 {
+			opts.RequiredLabels = r.cfg.RequiredLabels
 		}
-		facts := imageFacts(t, r.target, meta.Digest)
-		facts.SBOM = sbomSummary(out.Inventory)
+		res, err := audit.Check(ctx, ta.Audit, audit.Rules(), opts)
+		if err != nil {
+			return nil, err
+		}
+		res.Target = ta.Target
+		res.Findings = append(res.Findings, ta.Secrets...)
+		res.Rules = append(res.Rules, scanner.Rules()...)
+		res.Notes = append(append(notes, ta.Notes...), res.Notes...)
 		r.mu.Lock()
-		r.img = &imageOutcome{inventory: *out.Inventory, target: target}
-		r.facts.Image, r.facts.SBOM = facts.Image, facts.SBOM
+		r.img = &imageOutcome{inventory: ta.Inventory, target: ta.Target}
+		r.facts.Image = imageFacts(ta)
+		r.facts.SBOM = sbomSummary(&ta.Inventory)
 		r.mu.Unlock()
-		return res, nil
+		return &res, nil
 	}
 }
 
 // imageFacts describes the image for the policy: labels, user, base, age.
-func imageFacts(t *openedTarget, ref, digest string) policy.Facts {
-	pi := &policy.Image{Reference: ref, Digest: digest}
-	if t.img != nil && t.img.Config != nil {
-		c := t.img.Config
+func imageFacts(ta *targetAnalysis) *policy.Image {
+	pi := &policy.Image{Reference: ta.Target.Name, Digest: ta.Target.Digest}
+	if ta.Audit != nil && ta.Audit.Config != nil {
+		c := ta.Audit.Config
 		pi.Labels, pi.User, pi.Created = c.Config.Labels, c.Config.User, c.Created.Time
 		pi.Base = c.Config.Labels["org.opencontainers.image.base.name"]
+		if b := ta.Audit.Annotations["org.opencontainers.image.base.name"]; b != "" {
+			pi.Base = b
+		}
 	}
-	return policy.Facts{Image: pi}
+	return pi
 }
 
 // sbomSummary counts packages by type for the policy input.

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/config"
 	"github.com/sluice-dev/sluice/internal/netguard"
 )
@@ -31,6 +32,9 @@ type Stdio struct {
 type app struct {
 	stdio Stdio
 	log   *slog.Logger
+	// catalogers lists the analyzers that inventory a target;
+	// nil means catalogers.All. Tests put small fakes here.
+	catalogers func() []analysis.Analyzer
 
 	// global flags
 	configPath string
@@ -114,7 +118,7 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 // addCommands lists every command, in help order.
 func addCommands(root *cobra.Command, a *app) {
 	root.AddCommand(
-		newSbomCmd(a, catalogerList),
+		newSbomCmd(a),
 		newHookCmd(a),
 		newVerifyCommitsCmd(a),
 		newLintCmd(a),
@@ -124,6 +128,7 @@ func addCommands(root *cobra.Command, a *app) {
 		newReportCmd(a),
 		newConfigCmd(a),
 		newScanCmd(a),
+		newAuditCmd(a),
 		newExplainCmd(a),
 		newDBCmd(a),
 		newKeygenCmd(a),

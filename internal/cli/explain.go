@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/sluice-dev/sluice/finding"
 )
 
 func newExplainCmd(a *app) *cobra.Command {
@@ -23,6 +21,7 @@ the range or fixed version that decided, how the severity was chosen, and any
 VEX statement. When nothing matched, it lists the advisories the database has
 under that ID and the packages they name, so a missed match can be checked.`,
 		Example: `  sluice explain CVE-2023-2650 --target sbom:alpine.cdx.json
+  sluice explain CVE-2022-48174 --target oci-dir:build/image
   sluice explain GO-2023-2102 --target inventory:inv.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -31,16 +30,16 @@ under that ID and the packages they name, so a missed match can be checked.`,
 			}
 			ctx := cmd.Context()
 			id := args[0]
-			inv, kind, err := loadTarget(target)
-			if err != nil {
-				return err
-			}
 			s, err := o.db.open(ctx, a)
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
 			defer s.Close()
-			res, err := scanInventory(ctx, a, s, inv, finding.Target{Kind: kind, Name: target}, o)
+			inv, t, _, err := a.scanInput(ctx, target, &o.image)
+			if err != nil {
+				return err
+			}
+			res, err := scanInventory(ctx, a, s, inv, t, o)
 			if err != nil {
 				return err
 			}
@@ -93,5 +92,6 @@ under that ID and the packages they name, so a missed match can be checked.`,
 	cmd.Flags().StringVar(&target, "target", "", "the target to explain the finding for (as for sluice scan)")
 	addDBFlags(cmd, &o.db)
 	cmd.Flags().StringArrayVar(&o.vexFiles, "vex", nil, "OpenVEX document to apply, as for sluice scan")
+	addImageFlags(cmd, &o.image)
 	return cmd
 }

@@ -18,6 +18,10 @@ type option struct {
 	key string
 	// fromConfig reads the key's value; "" means unset.
 	fromConfig func(*config.File) string
+	// fromConfigList reads a list key for a repeatable flag: each entry is
+	// given to the flag, and the environment variable holds the entries
+	// separated by commas. An empty list means unset.
+	fromConfigList func(*config.File) []string
 }
 
 // options is the option table (docs/config.md renders it). Flags that a
@@ -37,6 +41,8 @@ var options = []option{
 	{flag: "exceptions", key: "exceptions", fromConfig: func(c *config.File) string { return c.Exceptions }},
 	{flag: "allowed-signers", key: "allowed_signers", fromConfig: func(c *config.File) string { return c.AllowedSigners }},
 	{flag: "gpg-home", key: "gpg_home", fromConfig: func(c *config.File) string { return c.GPGHome }},
+	{flag: "allowed-registry", key: "allowed_registries", fromConfigList: func(c *config.File) []string { return c.AllowedRegistries }},
+	{flag: "required-label", key: "required_labels", fromConfigList: func(c *config.File) []string { return c.RequiredLabels }},
 }
 
 // envPrefix is the prefix of environment overrides: SLUICE_FAIL_ON sets
@@ -59,8 +65,14 @@ func applyEnv(cmd *cobra.Command) error {
 		if !ok {
 			continue
 		}
-		if err := f.Value.Set(v); err != nil {
-			return usageErrorf("%s=%q: %v", envName(o.flag), v, err)
+		values := []string{v}
+		if o.fromConfigList != nil {
+			values = splitList(v)
+		}
+		for _, v := range values {
+			if err := f.Value.Set(v); err != nil {
+				return usageErrorf("%s=%q: %v", envName(o.flag), v, err)
+			}
 		}
 		f.Changed = true
 	}
@@ -76,19 +88,36 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 	}
 	a.cfg = cfg
 	for _, o := range options {
-		if o.fromConfig == nil {
-			continue
-		}
 		f := cmd.Flags().Lookup(o.flag)
-		v := o.fromConfig(cfg)
-		if f == nil || f.Changed || v == "" {
+		if f == nil || f.Changed {
 			continue
 		}
-		if err := f.Value.Set(v); err != nil {
-			return usageErrorf("%s: %s: %v", cfg.Path, o.key, err)
+		var values []string
+		switch {
+		case o.fromConfig != nil && o.fromConfig(cfg) != "":
+			values = []string{o.fromConfig(cfg)}
+		case o.fromConfigList != nil:
+			values = o.fromConfigList(cfg)
+		}
+		for _, v := range values {
+			if err := f.Value.Set(v); err != nil {
+				return usageErrorf("%s: %s: %v", cfg.Path, o.key, err)
+			}
 		}
 	}
 	return nil
+}
+
+// splitList reads a list from an environment variable: entries separated
+// by commas, blanks around them dropped.
+func splitList(v string) []string {
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // boolString renders a config bool for a flag; false means unset, so a config

@@ -143,14 +143,20 @@ func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, k
 	return nil
 }
 
-// describeLocation renders a finding's location for one-line messages.
+// describeLocation renders a finding's location for one-line messages. A
+// package finding names the package first: several packages come from one
+// database file (lib/apk/db/installed), which alone would not tell them apart.
 func describeLocation(f *finding.Finding) string {
 	loc := f.Location.Path
-	if loc == "" && f.Package != nil {
-		loc = f.Package.Name + "@" + f.Package.Version
-	}
 	if f.Location.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", loc, f.Location.Line)
+	}
+	if f.Package != nil {
+		pkg := f.Package.Name + "@" + f.Package.Version
+		if loc == "" {
+			return pkg
+		}
+		return pkg + " (" + loc + ")"
 	}
 	if loc == "" {
 		loc = "(target)"

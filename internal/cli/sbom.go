@@ -12,6 +12,7 @@ import (
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/sbom"
 )
 
 // inventorySchema names the native JSON of `sluice sbom -f json`.
@@ -33,7 +34,7 @@ type sbomOptions struct {
 	image imageFlags
 }
 
-func newSbomCmd(a *app, analyzers func() []analysis.Analyzer) *cobra.Command {
+func newSbomCmd(a *app) *cobra.Command {
 	o := &sbomOptions{}
 	cmd := &cobra.Command{
 		Use:   "sbom TARGET",
@@ -58,44 +59,37 @@ cached by its diffID (--cache-dir, default $XDG_CACHE_HOME/sluice/layers), so
 a rescan, or a scan of an image sharing a base, reads only new layers.
 
 Formats: table (packages grouped by type), json (native inventory,
-schema sluice.inventory/v1).
+schema sluice.inventory/v1), cyclonedx (CycloneDX 1.6 JSON) and spdx (SPDX
+2.3 JSON). The SBOM formats keep each package's layer and the image's
+layers in sluice:… properties, so "sluice scan sbom:FILE" of an SBOM
+written here finds what "sluice scan" of the image finds; it is also what
+"sluice attest --type cyclonedx" signs.
 
 Exit codes: 0 the inventory was written, 2 the target could not be read
 (the message names the file or layer and the problem).`,
 		Example: `  sluice sbom docker-archive:app.tar
+  sluice sbom oci-dir:build/image -f cyclonedx -o app.cdx.json
   sluice sbom oci-dir:build/image -f json -o inventory.json
-  sluice sbom registry:localhost:5000/app:1.2 --insecure --platform linux/arm64
+  sluice sbom registry:localhost:5000/app:1.2 --insecure --platform linux/arm64 -f spdx
   sluice sbom images.tar --tag app:1.2 --no-cache
   sluice sbom dir:.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageErrorf("sbom takes one TARGET (an image or a directory), got %d arguments", len(args))
-			}
-			return nil
-		},
+		Args: oneTarget("sbom", "TARGET (an image or a directory)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.out.validate(); err != nil {
 				return err
 			}
-			ctx := cmd.Context()
-			t, err := a.openTarget(ctx, args[0], &o.image)
+			ta, err := a.analyzeTarget(cmd.Context(), args[0], &o.image, analysisRequest{Packages: true})
 			if err != nil {
 				return err
 			}
-			defer t.Close()
-			rep, stopProgress := a.startByteProgress(cmd.ErrOrStderr(), "reading "+args[0])
-			out, err := analysis.Run(ctx, t.src, analyzers(), a.analysisOptions(&o.image, rep))
-			stopProgress()
-			if err != nil {
-				return usageErrorf("%s: %v", args[0], err)
-			}
-			meta := t.src.Metadata()
 			doc := inventoryDoc{
 				Schema:    inventorySchema,
 				Tool:      finding.Tool{Name: "sluice", Version: readBuildInfo().Version},
-				Target:    finding.Target{Kind: meta.Kind, Name: args[0], Digest: meta.Digest},
-				Inventory: *out.Inventory,
-				Notes:     append(append([]string(nil), t.notes...), out.Notes...),
+				Target:    ta.Target,
+				Inventory: ta.Inventory,
+			}
+			for _, n := range ta.Notes {
+				doc.Notes = append(doc.Notes, n.Message)
 			}
 			if doc.Packages == nil {
 				doc.Packages = []inventory.Package{}
@@ -104,16 +98,19 @@ Exit codes: 0 the inventory was written, 2 the target could not be read
 				doc.Packages[i].Files = nil // ownership data, kept in the cache only
 			}
 			return a.emit(cmd, &o.out, func(w io.Writer) error {
-				if o.out.format == "json" {
+				switch o.out.format {
+				case "json":
 					enc := json.NewEncoder(w)
 					enc.SetIndent("", "  ")
 					return enc.Encode(doc)
+				case "cyclonedx", "spdx":
+					return sbom.Encode(w, sbom.Format(o.out.format), sbom.Document{Target: doc.Target, Tool: doc.Tool, Inventory: doc.Inventory})
 				}
 				return writeInventoryTable(w, &doc)
 			})
 		},
 	}
-	addOutputFlags(cmd, &o.out, "table", "json")
+	addOutputFlags(cmd, &o.out, "table", "json", string(sbom.CycloneDX), string(sbom.SPDX))
 	cmd.Flags().Lookup("fail-on").Hidden = true // an inventory has no findings to fail on
 	addImageFlags(cmd, &o.image)
 	return cmd

@@ -71,14 +71,8 @@ func (testStatusAnalyzer) Analyze(_ context.Context, in *analysis.Input) (*analy
 func runSbomCLI(t *testing.T, analyzers []analysis.Analyzer, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	a := &app{stdio: Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}}
+	a := &app{stdio: Stdio{In: strings.NewReader(""), Out: &out, Err: &errb}, catalogers: func() []analysis.Analyzer { return analyzers }}
 	root := newRootCmd(a)
-	for _, c := range root.Commands() {
-		if c.Name() == "sbom" {
-			root.RemoveCommand(c)
-		}
-	}
-	root.AddCommand(newSbomCmd(a, func() []analysis.Analyzer { return analyzers }))
 	root.SetArgs(args)
 	root.SetOut(&out)
 	root.SetErr(&errb)
@@ -228,7 +222,9 @@ func TestSbomRegistryAndErrors(t *testing.T) {
 		{"archive needs --tag", []string{"sbom", two, "--no-cache"}, 2, "", "choose one with --tag"},
 		{"archive with --tag", []string{"sbom", two, "--tag", "example.com/b:1", "--no-cache"}, 0, "COPY x /x", ""},
 		{"missing file", []string{"sbom", "./missing.tar"}, 2, "", "missing.tar"},
-		{"bad format", []string{"sbom", two, "-f", "xml"}, 2, "", `--format "xml"`},
+		{"cyclonedx", []string{"sbom", two, "--tag", "example.com/b:1", "--no-cache", "-f", "cyclonedx"}, 0, `"bomFormat": "CycloneDX"`, ""},
+		{"spdx", []string{"sbom", two, "--tag", "example.com/b:1", "--no-cache", "-f", "spdx"}, 0, `"spdxVersion": "SPDX-2.3"`, ""},
+		{"bad format", []string{"sbom", two, "-f", "xml"}, 2, "", `--format "xml": want one of table, json, cyclonedx, spdx`},
 		{"no target", []string{"sbom"}, 2, "", "one TARGET"},
 		{"directory", []string{"sbom", "dir:" + dir, "--no-cache"}, 0, "Packages (0)", ""},
 		{"missing directory", []string{"sbom", "dir:" + filepath.Join(dir, "nope")}, 2, "", "is not a directory"},

@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -54,7 +56,7 @@ func TestScanDemoSBOM(t *testing.T) {
 	for k, want := range map[string]string{
 		"busybox CVE-2022-48174":  "active",
 		"requests CVE-2023-32681": "active",
-		"pyyaml CVE-2020-14343":   "suppressed:vex",
+		"PyYAML CVE-2020-14343":   "suppressed:vex",
 		"libssl1.1 CVE-2023-0286": "active",
 	} {
 		if got[k] != want {
@@ -73,8 +75,9 @@ func TestScanDemoSBOM(t *testing.T) {
 	if code != ExitFailed {
 		t.Errorf("--fail-on unknown: exit %d, want 1", code)
 	}
-	if !strings.Contains(out, "busybox 1.35.0-r17 (Alpine)\n  UNKNOWN") {
-		t.Errorf("table not grouped by package:\n%s", out)
+	// The shared table: one row per finding with package, installed and fixed versions.
+	if !regexp.MustCompile(`(?m)^unknown +CVE-2022-48174 +busybox +1\.35\.0-r17 +1\.36\.1-r2 `).MatchString(out) {
+		t.Errorf("table lacks the busybox row with installed and fixed versions:\n%s", out)
 	}
 
 	// --ignore-unfixed leaves out findings without a fix; all demo ones have one.
@@ -94,6 +97,60 @@ func TestScanDemoSBOM(t *testing.T) {
 	}
 }
 
+// TestScanImageMatchesItsSBOM is the promise of `sluice sbom`: scanning an
+// image and scanning the SBOM (or inventory) sluice wrote for it give the
+// same findings, down to locations, layers and fingerprints.
+func TestScanImageMatchesItsSBOM(t *testing.T) {
+	db := importDemo(t)
+	img := demoLayout(t)
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "layers")
+	scan := func(t *testing.T, target string) finding.Result {
+		t.Helper()
+		code, out, errs := runCLI(t, "scan", "--db", db, "--cache-dir", cache, "-f", "json", target)
+		if code != 0 {
+			t.Fatalf("scan %s: exit %d\n%s", target, code, errs)
+		}
+		return decodeReport(t, out)
+	}
+	image := scan(t, "oci-dir:"+img)
+	if image.Target.Kind != "image" || !strings.HasPrefix(image.Target.Digest, "sha256:") {
+		t.Errorf("target = %+v, want the image with its digest", image.Target)
+	}
+	// The findings come from every layer that has packages, with the layer.
+	where := map[string]string{}
+	for _, f := range image.Findings {
+		where[f.Package.Name+" "+f.Rule] = fmt.Sprintf("%s layer %d", f.Location.Path, f.Location.LayerIndex)
+	}
+	for k, want := range map[string]string{
+		"busybox CVE-2022-48174":  "lib/apk/db/installed layer 0",
+		"requests CVE-2023-32681": "app/requirements.txt layer 1",
+	} {
+		if where[k] != want {
+			t.Errorf("%s at %q, want %q", k, where[k], want)
+		}
+	}
+	for _, tc := range []struct{ format, scheme string }{
+		{"cyclonedx", "sbom:"},
+		{"spdx", "sbom:"},
+		{"json", "inventory:"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			file := filepath.Join(dir, "app."+tc.format+".json")
+			if code, _, errs := runCLI(t, "sbom", "--cache-dir", cache, "-f", tc.format, "-o", file, img); code != 0 {
+				t.Fatalf("sbom -f %s: exit %d\n%s", tc.format, code, errs)
+			}
+			fromFile := scan(t, tc.scheme+file)
+			if diff := cmp.Diff(image.Findings, fromFile.Findings); diff != "" {
+				t.Errorf("findings of the %s file differ from the image's (-image +file):\n%s", tc.format, diff)
+			}
+			if fromFile.Target.Digest != image.Target.Digest {
+				t.Errorf("the %s file describes %q, want the image digest %q", tc.format, fromFile.Target.Digest, image.Target.Digest)
+			}
+		})
+	}
+}
+
 func TestScanErrors(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errs := runCLI(t, "scan", "--db", filepath.Join(dir, "missing.db"), demoSBOM)
@@ -110,9 +167,16 @@ func TestScanErrors(t *testing.T) {
 	if code != ExitError || !strings.Contains(errs, "neither CycloneDX, SPDX") {
 		t.Errorf("unknown JSON: exit %d, stderr %q", code, errs)
 	}
-	code, _, errs = runCLI(t, "scan", "--db", db, "registry:alpine:3.18")
-	if code != ExitError || !strings.Contains(errs, "sluice sbom") {
-		t.Errorf("image target: exit %d, stderr %q", code, errs)
+	for _, tc := range []struct{ target, wantErr string }{
+		{"git:" + dir, "not git targets"},
+		{"oci-dir:" + filepath.Join(dir, "none"), "none"},
+		{filepath.Join(dir, "none.tar"), "none.tar"},
+		{"inventory:" + filepath.Join(dir, "none.json"), "none.json"},
+	} {
+		code, _, errs = runCLI(t, "scan", "--db", db, "--no-cache", tc.target)
+		if code != ExitError || !strings.Contains(errs, tc.wantErr) {
+			t.Errorf("%s: exit %d, stderr %q; want 2 naming %q", tc.target, code, errs, tc.wantErr)
+		}
 	}
 }
 
@@ -124,7 +188,7 @@ func TestSPDXAndInventoryInput(t *testing.T) {
 	  {"name": "no-purl", "versionInfo": "1"}]}`
 	p := filepath.Join(dir, "a.spdx.json")
 	os.WriteFile(p, []byte(spdx), 0o644)
-	inv, kind, err := readInventoryFile(p)
+	inv, target, err := readInventoryFile("sbom:"+p, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,16 +201,18 @@ func TestSPDXAndInventoryInput(t *testing.T) {
 		}
 		got = append(got, row{pk.Name, pk.Version, pk.Ecosystem, src})
 	}
-	want := []row{{"libssl3", "3.1.0-r4", "Alpine", "openssl"}, {"golang.org/x/net", "v0.7.0", "Go", ""}}
-	if diff := cmp.Diff(want, got); diff != "" || kind != "sbom" || inv.Distro == nil || inv.Distro.VersionID != "3.18.0" {
-		t.Errorf("(-want +got):\n%s\nkind %s distro %+v", diff, kind, inv.Distro)
+	// A package without a purl is kept, without an ecosystem: the matcher
+	// counts it as unmatchable in a note instead of hiding it.
+	want := []row{{"libssl3", "3.1.0-r4", "Alpine", "openssl"}, {"golang.org/x/net", "v0.7.0", "Go", ""}, {"no-purl", "1", "", ""}}
+	if diff := cmp.Diff(want, got); diff != "" || target.Kind != "sbom" || inv.Distro == nil || inv.Distro.VersionID != "3.18.0" {
+		t.Errorf("(-want +got):\n%s\nkind %s distro %+v", diff, target.Kind, inv.Distro)
 	}
 	invJSON := `{"distro": {"id": "debian", "version_id": "11"}, "packages": [{"name": "libcurl4", "version": "7.74.0-1.3+deb11u3", "ecosystem": "Debian", "purl": "", "type": "deb", "source": {"name": "curl", "version": "7.74.0-1.3+deb11u3"}, "locations": [{"path": "var/lib/dpkg/status", "layer_index": 0}], "cataloger": "dpkg"}]}`
 	p = filepath.Join(dir, "inv.json")
 	os.WriteFile(p, []byte(invJSON), 0o644)
-	inv, kind, err = readInventoryFile(p)
-	if err != nil || kind != "inventory" || len(inv.Packages) != 1 || inv.Packages[0].Source.Name != "curl" {
-		t.Errorf("inventory: %v %s %+v", err, kind, inv)
+	inv, target, err = readInventoryFile(p, p)
+	if err != nil || target.Kind != "inventory" || len(inv.Packages) != 1 || inv.Packages[0].Source.Name != "curl" {
+		t.Errorf("inventory: %v %s %+v", err, target.Kind, inv)
 	}
 }
 

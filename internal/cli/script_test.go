@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -17,7 +18,24 @@ func TestMain(m *testing.M) {
 	})
 }
 
-// TestScripts runs the command transcripts in testdata/script/*.txtar.
+// TestScripts runs the command transcripts in testdata/script/*.txtar. Each
+// script finds the demo image (demo/image/README.md) as an OCI layout in
+// $WORK/image, built once for all of them, and the demo advisory data at
+// $VULNDATA.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testutil.ScriptParams("testdata/script"))
+	demo := demoLayout(t)
+	vulndata, err := filepath.Abs(demoData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testutil.ScriptParams("testdata/script")
+	setup := p.Setup
+	p.Setup = func(env *testscript.Env) error {
+		if err := setup(env); err != nil {
+			return err
+		}
+		env.Setenv("VULNDATA", vulndata)
+		return os.CopyFS(filepath.Join(env.WorkDir, "image"), os.DirFS(demo))
+	}
+	testscript.Run(t, p)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/image"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/secrets"
 	"github.com/sluice-dev/sluice/secrets/dirsource"
@@ -24,6 +25,7 @@ import (
 )
 
 type secretsOptions struct {
+	image       imageFlags
 	history     bool
 	since       string
 	branches    []string
@@ -47,11 +49,22 @@ func newSecretsCmd(a *app) *cobra.Command {
 URLs with passwords, generic password and API key assignments, ...) before
 they leave the developer's machine or reach an image.
 
-TARGET is a directory (default .), a file, - for stdin, or git:PATH for the
-history of a repository. --history scans every commit of every ref (or
---branch), each unique blob once, and attributes each finding to the commit,
-author and date that introduced it. --staged scans only the lines a commit
-would add: use it in a pre-commit hook.
+TARGET is a directory (default .), a file, - for stdin, git:PATH for the
+history of a repository, or an image in any form (oci-dir:PATH,
+oci-archive:FILE, docker-archive:FILE, registry:REF, or detected as for
+"sluice sbom": an OCI layout directory, an image archive, a host/repo:tag
+reference). --history scans every commit of every ref (or --branch), each
+unique blob once, and attributes each finding to the commit, author and
+date that introduced it. --staged scans only the lines a commit would add:
+use it in a pre-commit hook.
+
+An image is read layer by layer, each layer once and cached by diffID, and
+every finding names its layer. A secret in a file that a later layer
+deleted is still in every pull of the image: it is reported as deleted and
+rated at least high. Secrets in the image config (ENV, build history) are
+"sluice audit"'s (AUD003, AUD004). For an image, .gitleaks.toml and
+.gitleaksignore are read from the current directory; with --show-secrets
+the layer cache is not used, so whole secrets never reach the disk.
 
 Rules: sluice's built-in rules (docs/rules/secrets.md), or a gitleaks v8
 configuration given with --gitleaks-config FILE.toml (or .gitleaks.toml at the root of
@@ -72,6 +85,7 @@ at or above --fail-on, 2 usage or input error.`,
   sluice secrets --history --since 2024-01-01 .  # every commit since
   sluice secrets --staged --fail-on low          # pre-commit hook
   git diff | sluice secrets -                    # stdin
+  sluice secrets oci-dir:build/image --fail-on high  # every layer of an image
   sluice secrets --gitleaks-config .gitleaks.toml --baseline last.json .`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -103,7 +117,8 @@ at or above --fail-on, 2 usage or input error.`,
 	f.IntVar(&so.maxSizeMB, "max-file-size", secrets.DefaultMaxFileSize>>20, "skip files larger than this many MiB (counted in the report notes)")
 	f.BoolVar(&so.noIgnore, "no-gitleaksignore", false, "do not read .gitleaksignore")
 	f.BoolVar(&so.noInlineOK, "no-inline-allow", false, "disregard gitleaks:allow / sluice:allow comments")
-	f.IntVar(&so.workers, "workers", 0, "files scanned at once (default: the number of CPUs)")
+	f.IntVar(&so.workers, "workers", 0, "files scanned at once (default: the number of CPUs; an image is read a layer per CPU)")
+	addImageFlags(cmd, &so.image)
 	return cmd
 }
 
@@ -123,12 +138,15 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 		kind, path = "git", strings.TrimPrefix(target, "git:")
 	case strings.HasPrefix(target, "dir:"):
 		path = strings.TrimPrefix(target, "dir:")
-	default:
-		for _, scheme := range []string{"oci-dir:", "docker-archive:", "oci-archive:", "registry:", "sbom:"} {
-			if strings.HasPrefix(target, scheme) {
-				return nil, usageErrorf("%s: image targets are not supported by this build of sluice secrets yet; scan a directory, a file, - or git:PATH", target)
-			}
+	case strings.HasPrefix(target, "sbom:"):
+		return nil, usageErrorf("%s: an SBOM lists packages, not file contents: scan the image or directory it describes", target)
+	case isImageTarget(target):
+		if so.history || so.staged {
+			return nil, usageErrorf("--history and --staged read a git repository; %s is an image", target)
 		}
+		// An image has no root on the host to hold .gitleaks.toml and
+		// .gitleaksignore: the project's, in the current directory, apply.
+		kind, path = "image", "."
 	}
 	if so.history {
 		kind = "git"
@@ -137,7 +155,7 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 		kind = "staged"
 	}
 	root := path
-	if kind != "stdin" {
+	if kind != "stdin" && kind != "image" {
 		st, err := os.Stat(path)
 		if err != nil {
 			return nil, usageErrorf("target %s: %v", path, errors.Unwrap(err))
@@ -150,56 +168,19 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 		}
 	}
 
-	cfg, cfgPath, notes, err := a.secretsConfig(so, root, kind)
+	scanner, notes, err := a.secretsScanner(so, root, kind, o.showSecrets)
 	if err != nil {
 		return nil, err
 	}
-	opts := secrets.Options{
-		MaxFileSize:   int64(so.maxSizeMB) << 20,
-		Workers:       so.workers,
-		ShowSecrets:   o.showSecrets,
-		NoInlineAllow: so.noInlineOK,
-		Logger:        a.log,
-	}
-	if so.maxSizeMB <= 0 {
-		opts.MaxFileSize = -1
-	}
-	if kind != "stdin" && !so.noIgnore {
-		ign, err := readGitleaksIgnore(filepath.Join(root, ".gitleaksignore"))
-		if err != nil {
-			return nil, err
-		}
-		opts.Ignore = ign
-	}
-	for _, p := range []string{cfgPath, so.baseline} {
-		if rel, ok := relInside(root, p); ok {
-			opts.SkipPaths = append(opts.SkipPaths, rel)
-		}
-	}
-	scanner, err := secrets.New(cfg, opts)
-	if err != nil {
-		return nil, usageErrorf("secret rules: %v", err)
-	}
 
-	var src source.Source
-	switch kind {
-	case "stdin":
-		src = &stdinSource{r: a.stdio.In, max: opts.MaxFileSize}
-	case "file":
-		src = &fileSource{path: path}
-	case "dir":
-		src = &dirsource.Dir{Root: path, GitIgnore: so.gitignore}
-	case "git":
-		src = &gitsource.History{Repo: path, Revs: so.branches, Since: so.since, MaxBlobSize: opts.MaxFileSize}
-	case "staged":
-		src = &gitsource.Staged{Repo: path}
+	var rep *secrets.Report
+	var tgt finding.Target
+	if kind == "image" {
+		rep, tgt, err = a.imageSecrets(ctx, target, scanner, o, so)
+	} else {
+		rep, tgt, err = scanSecretsSource(ctx, a.secretsSource(kind, path, so, so.maxFileSize()), scanner)
 	}
-	rep, err := scanner.Scan(ctx, src)
 	if err != nil {
-		var limit *safeio.LimitError
-		if errors.As(err, &limit) {
-			return nil, usageErrorf("%v", err)
-		}
 		return nil, err
 	}
 	if so.baseline != "" {
@@ -207,16 +188,121 @@ func (a *app) runSecrets(ctx context.Context, target string, o *outputOptions, s
 			return nil, err
 		}
 	}
-	md := src.Metadata()
-	res := &finding.Result{
-		Target:   finding.Target{Kind: md.Kind, Name: md.Name},
+	return &finding.Result{
+		Target:   tgt,
 		Findings: rep.Findings,
 		Rules:    scanner.Rules(),
 		Notes:    append(notes, rep.Notes...),
+	}, nil
+}
+
+// maxFileSize is --max-file-size in bytes; -1 (no limit) for 0 or less.
+func (so *secretsOptions) maxFileSize() int64 {
+	if so.maxSizeMB <= 0 {
+		return -1
 	}
-	res.Notes = append(res.Notes, finding.Note{Level: finding.NoteInfo, Message: fmt.Sprintf(
-		"secrets: %d files (%.1f MiB) scanned with %d rules", rep.Stats.Files, float64(rep.Stats.Bytes)/(1<<20), len(res.Rules))})
-	return res, nil
+	return int64(so.maxSizeMB) << 20
+}
+
+// secretsScanner builds the scanner for a target of kind rooted at root: the
+// rules (built-in or a gitleaks config), .gitleaksignore, and the options.
+// sluice secrets and the image stage of sluice ci share it.
+func (a *app) secretsScanner(so *secretsOptions, root, kind string, showSecrets bool) (*secrets.Scanner, []finding.Note, error) {
+	cfg, cfgPath, notes, err := a.secretsConfig(so, root, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := secrets.Options{
+		MaxFileSize:   so.maxFileSize(),
+		Workers:       so.workers,
+		ShowSecrets:   showSecrets,
+		NoInlineAllow: so.noInlineOK,
+		Logger:        a.log,
+	}
+	if kind != "stdin" && !so.noIgnore {
+		ign, err := readGitleaksIgnore(filepath.Join(root, ".gitleaksignore"))
+		if err != nil {
+			return nil, nil, err
+		}
+		opts.Ignore = ign
+	}
+	for _, p := range []string{cfgPath, so.baseline} {
+		if rel, ok := relInside(root, p); ok && kind != "image" {
+			opts.SkipPaths = append(opts.SkipPaths, rel)
+		}
+	}
+	scanner, err := secrets.New(cfg, opts)
+	if err != nil {
+		return nil, nil, usageErrorf("secret rules: %v", err)
+	}
+	return scanner, notes, nil
+}
+
+// secretsSource is the source of a non-image target.
+func (a *app) secretsSource(kind, path string, so *secretsOptions, maxSize int64) source.Source {
+	switch kind {
+	case "stdin":
+		return &stdinSource{r: a.stdio.In, max: maxSize}
+	case "file":
+		return &fileSource{path: path}
+	case "git":
+		return &gitsource.History{Repo: path, Revs: so.branches, Since: so.since, MaxBlobSize: maxSize}
+	case "staged":
+		return &gitsource.Staged{Repo: path}
+	}
+	return &dirsource.Dir{Root: path, GitIgnore: so.gitignore}
+}
+
+// scanSecretsSource scans a directory, file, stdin or git source with the
+// scanner's own workers.
+func scanSecretsSource(ctx context.Context, src source.Source, scanner *secrets.Scanner) (*secrets.Report, finding.Target, error) {
+	rep, err := scanner.Scan(ctx, src)
+	if err != nil {
+		var limit *safeio.LimitError
+		if errors.As(err, &limit) {
+			return nil, finding.Target{}, usageErrorf("%v", err)
+		}
+		return nil, finding.Target{}, err
+	}
+	md := src.Metadata()
+	rep.Notes = append(rep.Notes, finding.Note{Level: finding.NoteInfo, Message: fmt.Sprintf(
+		"secrets: %d files (%.1f MiB) scanned with %d rules", rep.Stats.Files, float64(rep.Stats.Bytes)/(1<<20), len(scanner.Rules()))})
+	return rep, finding.Target{Kind: md.Kind, Name: md.Name}, nil
+}
+
+// imageSecrets scans every layer of an image in the one read analyzeTarget
+// makes, with the scanner as an analyzer: findings carry their layer, and
+// those in files a later layer deleted are marked and rated at least high.
+func (a *app) imageSecrets(ctx context.Context, target string, scanner *secrets.Scanner, o *outputOptions, so *secretsOptions) (*secrets.Report, finding.Target, error) {
+	ta, err := a.analyzeTarget(ctx, target, &so.image, analysisRequest{Secrets: scanner, NoCache: o.showSecrets})
+	if err != nil {
+		return nil, finding.Target{}, err
+	}
+	rep := &secrets.Report{Findings: ta.Secrets, Notes: ta.Notes}
+	rep.Notes = append(rep.Notes, finding.Note{Level: finding.NoteInfo, Message: fmt.Sprintf(
+		"secrets: %d layers read with %d rules, %d of them from the layer cache", len(ta.Inventory.Layers), len(scanner.Rules()), ta.CachedLayers)})
+	if o.showSecrets {
+		rep.Notes = append(rep.Notes, finding.Note{Level: finding.NoteInfo, Message: "secrets: the layer cache was not used: with --show-secrets findings hold whole secrets, which sluice never writes to disk"})
+	}
+	return rep, ta.Target, nil
+}
+
+// isImageTarget reports whether a secrets TARGET names an image: an image
+// scheme, an OCI layout directory, an image archive, or a reference whose
+// first part is a registry host. A bare name that is no existing path stays
+// a missing directory: a typo must not become a registry lookup.
+func isImageTarget(target string) bool {
+	t, err := image.ParseTarget(target)
+	if err != nil || !t.IsImage() {
+		return false
+	}
+	if t.Explicit || t.Kind != image.KindRegistry {
+		return true
+	}
+	// Docker's rule: the first path part is a host when it has a dot or a
+	// port, or is localhost; otherwise it is a Docker Hub namespace.
+	host, _, ok := strings.Cut(t.Path, "/")
+	return ok && (strings.ContainsAny(host, ".:") || host == "localhost")
 }
 
 // secretsConfig picks the rules: a gitleaks config from --gitleaks-config or

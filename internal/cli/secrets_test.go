@@ -98,7 +98,9 @@ func TestSecretsCommand(t *testing.T) {
 		}, ""},
 		{"stdin", []string{"secrets", "-f", "json", "--fail-on", "low", "-"}, "token: " + cliGHPAT + "\n", 1, []row{{"github-pat", "-", 1, ""}}, ""},
 		{"missing target", []string{"secrets", "-f", "json", filepath.Join(dir, "nope")}, "", 2, nil, "nope"},
-		{"image target", []string{"secrets", "-f", "json", "oci-dir:" + dir}, "", 2, nil, "image targets"},
+		{"directory given as an image", []string{"secrets", "-f", "json", "oci-dir:" + dir}, "", 2, nil, "index.json"},
+		{"sbom target", []string{"secrets", "-f", "json", "sbom:" + filepath.Join(dir, "bom.json")}, "", 2, nil, "an SBOM lists packages"},
+		{"bare name is a missing directory, not a registry lookup", []string{"secrets", "-f", "json", "nope-not-here"}, "", 2, nil, "target nope-not-here"},
 		{"bad flags", []string{"secrets", "--staged", "--history", dir}, "", 2, nil, "exclude"},
 		{"since without history", []string{"secrets", "--since", "2024-01-01", dir}, "", 2, nil, "--history"},
 	}
