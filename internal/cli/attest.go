@@ -1,27 +1,21 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/safeio"
+	"github.com/sluice-dev/sluice/sbom"
 	"github.com/sluice-dev/sluice/sign"
 )
-
-// PredicateSource generates a predicate from sluice's own engines (an SBOM
-// or a scan result) for `attest --sbom` / `--scan`. The lead wires these in
-// attestSources; until then the flags report that they are not available.
-type PredicateSource func(cmd *cobra.Command, image string) (predicateType string, predicate []byte, err error)
-
-// attestSources maps --sbom and --scan to their generators (nil: not wired).
-var attestSources = map[string]PredicateSource{
-	"sbom": nil,
-	"scan": nil,
-}
 
 func newAttestCmd(a *app) *cobra.Command {
 	var (
@@ -33,6 +27,7 @@ func newAttestCmd(a *app) *cobra.Command {
 		fromSBOM      bool
 		fromScan      bool
 		reg           registryFlags
+		db            dbOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "attest IMAGE --key KEY --predicate FILE --type TYPE",
@@ -49,11 +44,19 @@ slsaprovenance1, link, openvex, custom (cosign's names and predicate URIs), or a
 predicate type URI. custom wraps the file as {"Data": ..., "Timestamp": ...};
 every other type takes the file as the JSON predicate.
 
+Instead of a file, --sbom makes the predicate with sluice's own catalogers
+(the CycloneDX SBOM of "sluice sbom -f cyclonedx", type cyclonedx), and --scan
+scans the image against the advisory database (--db) and attests the report as
+cosign's vulnerability predicate (type vuln). Reading an image from a plain-HTTP
+localhost registry for them needs --insecure, as for "sluice sbom".
+
 Offline: no transparency log entry is made.
 
 Exit codes: 0 attached, 2 usage, key, predicate or registry error.`,
 		Example: `  sluice attest registry.example.com/app:1.4 --key cosign.key --predicate sbom.cdx.json --type cyclonedx
-  sluice attest registry.example.com/app:1.4 --key cosign.key --predicate provenance.json --type slsaprovenance --format legacy`,
+  sluice attest registry.example.com/app:1.4 --key cosign.key --predicate provenance.json --type slsaprovenance --format legacy
+  sluice attest registry.example.com/app:1.4 --key cosign.key --sbom
+  sluice attest registry.example.com/app:1.4 --key cosign.key --scan --db sluice.db`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := sign.ParseFormat(format)
@@ -63,15 +66,12 @@ Exit codes: 0 attached, 2 usage, key, predicate or registry error.`,
 			var predicate []byte
 			switch {
 			case fromSBOM || fromScan:
-				which := "sbom"
-				if fromScan {
-					which = "scan"
+				img := &imageFlags{insecure: reg.insecure}
+				if fromSBOM {
+					typ, predicate, err = a.sbomPredicate(cmd.Context(), args[0], img)
+				} else {
+					typ, predicate, err = a.scanPredicate(cmd.Context(), args[0], img, &db)
 				}
-				gen := attestSources[which]
-				if gen == nil {
-					return usageErrorf("--%s is not available in this build yet: generate the predicate with sluice %s and pass it with --predicate", which, which)
-				}
-				typ, predicate, err = gen(cmd, args[0])
 				if err != nil {
 					return err
 				}
@@ -125,7 +125,80 @@ Exit codes: 0 attached, 2 usage, key, predicate or registry error.`,
 	fl.BoolVar(&fromScan, "scan", false, "generate a vulnerability predicate from sluice's own scan")
 	cmd.MarkFlagsMutuallyExclusive("predicate", "sbom", "scan")
 	reg.add(cmd)
+	addDBFlags(cmd, &db)
 	return cmd
+}
+
+// sbomPredicate is the CycloneDX SBOM of the image, made by sluice's own
+// catalogers (attest --sbom): what `sluice sbom -f cyclonedx` writes.
+func (a *app) sbomPredicate(ctx context.Context, image string, img *imageFlags) (string, []byte, error) {
+	ta, err := a.analyzeTarget(ctx, image, img, analysisRequest{Packages: true})
+	if err != nil {
+		return "", nil, err
+	}
+	var b bytes.Buffer
+	doc := sbom.Document{Target: ta.Target, Tool: finding.Tool{Name: "sluice", Version: readBuildInfo().Version}, Inventory: ta.Inventory}
+	if err := sbom.Encode(&b, sbom.CycloneDX, doc); err != nil {
+		return "", nil, err
+	}
+	return "cyclonedx", b.Bytes(), nil
+}
+
+// vulnPredicate is cosign's vulnerability attestation predicate
+// (https://github.com/sigstore/cosign/blob/main/specs/COSIGN_VULN_ATTESTATION_SPEC.md),
+// with sluice's JSON report as the scanner result.
+type vulnPredicate struct {
+	Invocation struct {
+		Parameters any    `json:"parameters"`
+		URI        string `json:"uri"`
+		EventID    string `json:"event_id"`
+		BuilderID  string `json:"builder.id"`
+	} `json:"invocation"`
+	Scanner struct {
+		URI     string `json:"uri"`
+		Version string `json:"version"`
+		DB      struct {
+			URI     string `json:"uri"`
+			Version string `json:"version"`
+		} `json:"db"`
+		Result finding.Result `json:"result"`
+	} `json:"scanner"`
+	Metadata struct {
+		ScanStartedOn  time.Time `json:"scanStartedOn"`
+		ScanFinishedOn time.Time `json:"scanFinishedOn"`
+	} `json:"metadata"`
+}
+
+// scanPredicate scans the image against the advisory database and wraps the
+// report as a cosign vuln predicate (attest --scan).
+func (a *app) scanPredicate(ctx context.Context, image string, img *imageFlags, db *dbOptions) (string, []byte, error) {
+	var p vulnPredicate
+	p.Metadata.ScanStartedOn = time.Now().UTC()
+	s, err := db.open(ctx, a)
+	if err != nil {
+		return "", nil, usageErrorf("%v", err)
+	}
+	defer s.Close()
+	inv, target, notes, err := a.scanInput(ctx, image, img)
+	if err != nil {
+		return "", nil, err
+	}
+	res, err := scanInventory(ctx, a, s, inv, target, scanOptions{db: *db})
+	if err != nil {
+		return "", nil, err
+	}
+	res.Notes = append(notes, res.Notes...)
+	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
+	res.Normalize()
+	p.Scanner.URI = "https://github.com/sluice-dev/sluice"
+	p.Scanner.Version = res.Tool.Version
+	info := s.Info()
+	p.Scanner.DB.URI = info.Path
+	p.Scanner.DB.Version = info.Built.UTC().Format(time.RFC3339)
+	p.Scanner.Result = res
+	p.Metadata.ScanFinishedOn = time.Now().UTC()
+	b, err := json.Marshal(p)
+	return "vuln", b, err
 }
 
 func newVerifyAttestationCmd(a *app) *cobra.Command {

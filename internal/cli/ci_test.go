@@ -113,9 +113,17 @@ func writeCIConfig(t *testing.T, yaml string, files map[string]string) string {
 	return dir
 }
 
-// demoImageLayout writes a one-layer image with the demo's Alpine 3.16
-// package database and Python requirements as an OCI layout.
+// demoImageLayout writes demoPackagesImage as an OCI layout.
 func demoImageLayout(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "layout")
+	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"app:1": demoPackagesImage(t)})
+	return dir
+}
+
+// demoPackagesImage is a one-layer image with the demo's Alpine 3.16
+// package database and Python requirements.
+func demoPackagesImage(t *testing.T) v1.Image {
 	t.Helper()
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join("../../demo/image/files", name))
@@ -124,14 +132,11 @@ func demoImageLayout(t *testing.T) string {
 		}
 		return string(b)
 	}
-	img := testutil.Image(t, testutil.Step{CreatedBy: "ADD rootfs /", Layer: testutil.Layer(t, testutil.Files(map[string]string{
+	return testutil.Image(t, testutil.Step{CreatedBy: "ADD rootfs /", Layer: testutil.Layer(t, testutil.Files(map[string]string{
 		"etc/os-release":       read("os-release"),
 		"lib/apk/db/installed": read("apk-installed"),
 		"app/requirements.txt": read("requirements.txt"),
 	})...)})
-	dir := filepath.Join(t.TempDir(), "layout")
-	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"app:1": img})
-	return dir
 }
 
 func TestCIImageAndScan(t *testing.T) {

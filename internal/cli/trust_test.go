@@ -48,6 +48,9 @@ func TestTrustCommands(t *testing.T) {
 	img := host + "/staging/app:rc1"
 	pushRandom(t, img)
 	pushRandom(t, host+"/prod/app:taken")
+	shop := host + "/staging/shop:1"
+	testutil.Push(t, shop, demoPackagesImage(t))
+	db := importDemo(t)
 	prefix := filepath.Join(dir, "release")
 	key, pub := prefix+".key", prefix+".pub"
 	bom := filepath.Join(dir, "bom.json")
@@ -75,7 +78,11 @@ func TestTrustCommands(t *testing.T) {
 		{name: "sign-bad-format", args: []string{"sign", img, "--key", key, "--format", "x"}, wantCode: 2, want: []string{"want bundle or legacy"}},
 		{name: "sign-no-key", args: []string{"sign", img}, wantCode: 2, want: []string{"--key is required"}},
 		{name: "attest", args: []string{"attest", img, "--key", key, "--predicate", bom, "--type", "cyclonedx"}, want: []string{"predicate https://cyclonedx.org/bom"}},
-		{name: "attest-sbom-hook", args: []string{"attest", img, "--key", key, "--sbom"}, wantCode: 2, want: []string{"--sbom is not available"}},
+		{name: "attest-sbom", args: []string{"attest", shop, "--key", key, "--sbom", "--insecure"}, want: []string{"predicate https://cyclonedx.org/bom"}},
+		{name: "attest-scan", args: []string{"attest", shop, "--key", key, "--scan", "--db", db, "--insecure"}, want: []string{"predicate https://cosign.sigstore.dev/attestation/vuln/v1"}},
+		{name: "verify-attestation-sbom", args: []string{"verify-attestation", shop, "--key", pub, "--type", "cyclonedx"}, want: []string{"Verified attestation (bundle)", `"name": "requests"`}},
+		{name: "verify-attestation-vuln", args: []string{"verify-attestation", shop, "--key", pub, "--type", "vuln"}, want: []string{"Verified attestation (bundle)", "CVE-2023-32681", `"scanFinishedOn"`}},
+		{name: "attest-scan-without-db", args: []string{"attest", shop, "--key", key, "--scan", "--db", filepath.Join(dir, "none.db")}, wantCode: 2},
 		{name: "verify-attestation", args: []string{"verify-attestation", img, "--key", pub, "--type", "cyclonedx"}, want: []string{"Verified attestation (bundle)", `"bomFormat": "CycloneDX"`}},
 		{name: "verify-attestation-other-type", args: []string{"verify-attestation", img, "--key", pub, "--type", "spdx", "--explain"}, wantCode: 1, want: []string{"predicate type https://cyclonedx.org/bom, want https://spdx.dev/Document"}},
 		{name: "promote-refused", args: []string{"promote", img, host + "/prod/app:1.0", "--key", pub, "--key", other + ".pub"}, wantCode: 1, want: []string{"Refused", "no valid signature from " + other + ".pub"}},
