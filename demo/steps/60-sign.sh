@@ -33,9 +33,15 @@ echo "-- a key that did not sign is rejected (exit 1)"
 set +e; "$SLUICE" verify "$reg/demo/app:1.0" --key "$WORK/intruder.pub" --explain; rc=$?; set -e
 [ "$rc" -eq 1 ]
 
-echo "-- attest the bundled SBOM and verify the attestation"
-"$SLUICE" attest "$reg/demo/app:1.0" --key "$WORK/release.key" --predicate "$DEMO/sign/sbom.cdx.json" --type cyclonedx -q
+echo "-- attest the image's own SBOM and scan result, made by sluice, and verify them"
+"$SLUICE" attest "$reg/demo/app:1.0" --key "$WORK/release.key" --sbom --insecure -q
+db="$WORK/sluice-vuln.db"
+[ -f "$db" ] || "$SLUICE" db import --db "$db" "$DEMO/vulndata" >/dev/null
+"$SLUICE" attest "$reg/demo/app:1.0" --key "$WORK/release.key" --scan --db "$db" --insecure -q
 "$SLUICE" verify-attestation "$reg/demo/app:1.0" --key "$WORK/release.pub" --type cyclonedx | head -8
+n=$("$SLUICE" verify-attestation "$reg/demo/app:1.0" --key "$WORK/release.pub" --type vuln | grep -c '"rule": "CVE-')
+echo "the verified scan attestation lists $n vulnerabilities"
+[ "$n" -gt 0 ]
 
 echo "-- promote to prod by digest, with signatures and attestation"
 "$SLUICE" promote "$reg/demo/app:1.0" "$reg/prod/app:1.0" --key "$WORK/release.pub" --attestation cyclonedx

@@ -138,7 +138,7 @@ func TestOfflineDemoPipeline(t *testing.T) {
 		{"sign index", []string{"sign", host + "/demo/app:multi", "--key", at("release.key"), "--recursive", "-q"}, 0, ""},
 		{"verify", []string{"verify", app, "--key", at("release.pub"), "-a", "stage=qa", "--explain"}, 0, "Verified"},
 		{"verify intruder", []string{"verify", app, "--key", at("intruder.pub")}, 1, ""},
-		{"attest", []string{"attest", app, "--key", at("release.key"), "--predicate", filepath.Join(demo, "sign", "sbom.cdx.json"), "--type", "cyclonedx", "-q"}, 0, ""},
+		{"attest", []string{"attest", app, "--key", at("release.key"), "--sbom", "--insecure", "-q"}, 0, ""},
 		{"verify-attestation", []string{"verify-attestation", app, "--key", at("release.pub"), "--type", "cyclonedx"}, 0, ""},
 		{"promote", []string{"promote", app, prod, "--key", at("release.pub"), "--attestation", "cyclonedx"}, 0, ""},
 		{"verify promoted", []string{"verify", prod, "--key", at("release.pub")}, 0, ""},
