@@ -15,8 +15,10 @@ var dc008 = Rule{
 			"Pin images by digest.",
 	},
 	Check: func(s *Service, _ *Options, emit Emit) {
-		if ref, ok := image(s); ok && manifest.Unpinned(ref) {
-			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not pinned by digest", s, ref))
+		if ref, ok := image(s); ok {
+			if p := manifest.PinProblem(ref); p != "" {
+				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
+			}
 		}
 	},
 }

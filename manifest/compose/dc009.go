@@ -2,7 +2,6 @@ package compose
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
@@ -16,11 +15,10 @@ var dc009 = Rule{
 			"The check runs only when a list is given.",
 	},
 	Check: func(s *Service, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
-		if ref, ok := image(s); ok && !manifest.RegistryAllowed(ref, opts.AllowedRegistries) {
-			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not from an allowed registry (%s)", s, ref, strings.Join(opts.AllowedRegistries, ", ")))
+		if ref, ok := image(s); ok {
+			if p := manifest.RegistryProblem(ref, opts.AllowedRegistries); p != "" {
+				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
+			}
 		}
 	},
 }

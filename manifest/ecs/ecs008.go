@@ -16,8 +16,10 @@ var ecs008 = Rule{
 	},
 	Check: func(t *TaskDefinition, _ *Options, emit Emit) {
 		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok && manifest.Unpinned(ref) {
-				emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q is not pinned by digest", who(t, &c), ref))
+			if ref, ok := imageRef(&c); ok {
+				if p := manifest.PinProblem(ref); p != "" {
+					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
+				}
 			}
 		}
 	},

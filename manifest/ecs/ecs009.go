@@ -2,7 +2,6 @@ package ecs
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
@@ -16,13 +15,11 @@ var ecs009 = Rule{
 			"The check runs only when a list is given.",
 	},
 	Check: func(t *TaskDefinition, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
 		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok && !manifest.RegistryAllowed(ref, opts.AllowedRegistries) {
-				emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q is not from an allowed registry (%s)",
-					who(t, &c), ref, strings.Join(opts.AllowedRegistries, ", ")))
+			if ref, ok := imageRef(&c); ok {
+				if p := manifest.RegistryProblem(ref, opts.AllowedRegistries); p != "" {
+					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
+				}
 			}
 		}
 	},

@@ -18,8 +18,8 @@ var k8s002 = Rule{
 	Check: func(s *Set, _ *Options, emit Emit) {
 		for _, w := range s.Workloads {
 			for _, c := range w.Containers() {
-				if manifest.Unpinned(c.Image) {
-					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q is not pinned by digest", w, c.Name, c.Image))
+				if p := manifest.PinProblem(c.Image); p != "" {
+					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q %s", w, c.Name, c.Image, p))
 				}
 			}
 		}

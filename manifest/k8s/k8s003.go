@@ -2,7 +2,6 @@ package k8s
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
@@ -17,14 +16,10 @@ var k8s003 = Rule{
 			"(`ghcr.io/acme`); `docker.io` covers bare names such as `nginx`. The check runs only when a list is given.",
 	},
 	Check: func(s *Set, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
 		for _, w := range s.Workloads {
 			for _, c := range w.Containers() {
-				if !manifest.RegistryAllowed(c.Image, opts.AllowedRegistries) {
-					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q is not from an allowed registry (%s)",
-						w, c.Name, c.Image, strings.Join(opts.AllowedRegistries, ", ")))
+				if p := manifest.RegistryProblem(c.Image, opts.AllowedRegistries); p != "" {
+					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q %s", w, c.Name, c.Image, p))
 				}
 			}
 		}
