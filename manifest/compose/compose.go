@@ -94,6 +94,18 @@ func image(s *Service) (string, bool) {
 	return ref, true
 }
 
+// checkImages is the Check of the image rules: judge says what is wrong
+// with the image a service pulls, "" when nothing is.
+func checkImages(judge func(ref string, opts *Options) string) func(*Service, *Options, Emit) {
+	return func(s *Service, opts *Options, emit Emit) {
+		if ref, ok := image(s); ok {
+			if p := judge(ref, opts); p != "" {
+				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
+			}
+		}
+	}
+}
+
 // Env is one environment entry of a service, in map or list form.
 type Env struct {
 	Name, Value string

@@ -1,8 +1,6 @@
 package compose
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,11 +12,7 @@ var dc009 = Rule{
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
 			"The check runs only when a list is given.",
 	},
-	Check: func(s *Service, opts *Options, emit Emit) {
-		if ref, ok := image(s); ok {
-			if p := manifest.RegistryProblem(ref, opts.AllowedRegistries); p != "" {
-				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
-			}
-		}
-	},
+	Check: checkImages(func(ref string, opts *Options) string {
+		return manifest.RegistryProblem(ref, opts.AllowedRegistries)
+	}),
 }

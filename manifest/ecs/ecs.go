@@ -157,6 +157,20 @@ func Check(ctx context.Context, tds []*TaskDefinition, rules []Rule, opts Option
 	return manifest.CheckEach(ctx, tds, rules, &opts, opts.Strict, len(opts.AllowedRegistries))
 }
 
+// checkImages is the Check of the image rules: judge says what is wrong
+// with a container's image, "" when nothing is.
+func checkImages(judge func(ref string, opts *Options) string) func(*TaskDefinition, *Options, Emit) {
+	return func(t *TaskDefinition, opts *Options, emit Emit) {
+		for _, c := range t.Containers() {
+			if ref, ok := imageRef(&c); ok {
+				if p := judge(ref, opts); p != "" {
+					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
+				}
+			}
+		}
+	}
+}
+
 // who names a container in messages.
 func who(t *TaskDefinition, c *Container) string {
 	return fmt.Sprintf("%s container %q", t, c.Name)

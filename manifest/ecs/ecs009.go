@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,13 +12,7 @@ var ecs009 = Rule{
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
 			"The check runs only when a list is given.",
 	},
-	Check: func(t *TaskDefinition, opts *Options, emit Emit) {
-		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok {
-				if p := manifest.RegistryProblem(ref, opts.AllowedRegistries); p != "" {
-					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
-				}
-			}
-		}
-	},
+	Check: checkImages(func(ref string, opts *Options) string {
+		return manifest.RegistryProblem(ref, opts.AllowedRegistries)
+	}),
 }
