@@ -172,14 +172,8 @@ func parseMetadata(data []byte) (*pkg, error) {
 		classifier []string
 		last       string
 	)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		s := strings.TrimRight(string(line), "\r")
+	for line := range bytes.Lines(data) {
+		s := strings.TrimRight(string(line), "\r\n")
 		if s == "" {
 			break // the description body follows the headers
 		}
