@@ -51,7 +51,11 @@ type TrustDecision struct {
 	Reasons []string `json:"reasons,omitempty"`
 }
 
-// globRE compiles a repository glob.
+// globRE compiles a repository glob: * within a path segment, ** across
+// segments, ? one character, everything else literal. It is not
+// internal/glob on purpose: there "[...]" is a character class, which would
+// break patterns for registries named by an IPv6 literal ("[::1]:5000/*"),
+// and "**/" also matches no segment at all.
 func globRE(pattern string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	b.WriteString("^")
