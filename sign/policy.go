@@ -87,13 +87,19 @@ func MatchImage(glob, repository string) (bool, error) {
 	return re.MatchString(repository), nil
 }
 
+// ruleName names the i-th rule (from 0) in messages: its Name, or "rule N"
+// counting from 1 when it has none.
+func ruleName(name string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("rule %d", i+1)
+	}
+	return name
+}
+
 // Validate checks the policy before use.
 func (p *TrustPolicy) Validate() error {
 	for i, r := range p.Rules {
-		name := r.Name
-		if name == "" {
-			name = fmt.Sprintf("rule %d", i+1)
-		}
+		name := ruleName(r.Name, i)
 		if len(r.Images) == 0 {
 			return fmt.Errorf("trust policy %s: no images patterns", name)
 		}
@@ -133,10 +139,7 @@ func (p *TrustPolicy) evaluateTarget(ctx context.Context, t *Target, reg Registr
 	d := &TrustDecision{Image: t.DigestRef(), Digest: t.Digest(), Pass: true}
 	repo := t.Repo.Name()
 	for i, r := range p.Rules {
-		name := r.Name
-		if name == "" {
-			name = fmt.Sprintf("rule %d", i+1)
-		}
+		name := ruleName(r.Name, i)
 		matched := false
 		for _, g := range r.Images {
 			if ok, _ := MatchImage(g, repo); ok {
