@@ -71,20 +71,7 @@ func (c *Command) Is(names ...string) bool {
 // Has reports whether the command is name and has any of args among its
 // arguments (`Has("apt-get", "install")`). With no args it is Is(name).
 func (c *Command) Has(name string, args ...string) bool {
-	if !c.Is(name) {
-		return false
-	}
-	if len(args) == 0 {
-		return true
-	}
-	for _, a := range c.Args {
-		for _, want := range args {
-			if a == want {
-				return true
-			}
-		}
-	}
-	return false
+	return c.Is(name) && (len(args) == 0 || c.HasArg(args...))
 }
 
 // HasArg reports whether any argument equals one of args.

@@ -6,7 +6,8 @@
 // exact line to change.
 //
 // The parent package holds what every platform shares: bounded parsing and
-// format detection, path lookups with lines, the Rule value and the image and
-// secret heuristics. The checks live in manifest/k8s, manifest/ecs and
-// manifest/compose; manifest/scan runs them over a set of files.
+// format detection, path lookups with lines, the Rule value, the runner of
+// per-unit checks (CheckEach) and the image and secret heuristics. The
+// checks live in manifest/k8s, manifest/ecs and manifest/compose;
+// manifest/scan runs them over a set of files.
 package manifest

@@ -74,6 +74,25 @@ func TagProblem(ref string) string {
 	return ""
 }
 
+// PinProblem says what is wrong with ref for the digest-pinning rules: ""
+// when it has a digest or cannot be judged.
+func PinProblem(ref string) string {
+	if !Unpinned(ref) {
+		return ""
+	}
+	return "is not pinned by digest"
+}
+
+// RegistryProblem says what is wrong with ref for the allowed-registry
+// rules: "" when allowed is empty, ref comes from one of allowed or cannot
+// be judged (see RegistryAllowed).
+func RegistryProblem(ref string, allowed []string) string {
+	if RegistryAllowed(ref, allowed) {
+		return ""
+	}
+	return "is not from an allowed registry (" + strings.Join(allowed, ", ") + ")"
+}
+
 // Unpinned reports whether ref has no digest.
 func Unpinned(ref string) bool {
 	img, ok := ParseImage(ref)

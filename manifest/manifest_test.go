@@ -260,6 +260,29 @@ func TestImagePolicies(t *testing.T) {
 	}
 }
 
+func TestImageProblems(t *testing.T) {
+	allowed := []string{"ghcr.io/acme", "registry.example"}
+	for _, tc := range []struct {
+		ref, pin, registry string
+	}{
+		{"nginx:1.27", "is not pinned by digest", "is not from an allowed registry (ghcr.io/acme, registry.example)"},
+		{"ghcr.io/acme/app@sha256:abc", "", ""},
+		{"${IMAGE}", "", ""},
+	} {
+		t.Run(tc.ref, func(t *testing.T) {
+			if got := PinProblem(tc.ref); got != tc.pin {
+				t.Errorf("PinProblem = %q, want %q", got, tc.pin)
+			}
+			if got := RegistryProblem(tc.ref, allowed); got != tc.registry {
+				t.Errorf("RegistryProblem = %q, want %q", got, tc.registry)
+			}
+			if got := RegistryProblem(tc.ref, nil); got != "" {
+				t.Errorf("RegistryProblem with no allowed list = %q, want none", got)
+			}
+		})
+	}
+}
+
 func TestLiteralSecret(t *testing.T) {
 	for _, tc := range []struct {
 		name, value string

@@ -29,7 +29,7 @@ func decode(r io.Reader, name string, max int64) (finding.Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("read report %s: %w", name, err)
 	}
-	if err := checkDepth(b, safeio.MaxDepth); err != nil {
+	if err := safeio.CheckJSONDepth(b, safeio.MaxDepth); err != nil {
 		return res, fmt.Errorf("read report %s: %w", name, err)
 	}
 	var head struct {
@@ -67,36 +67,4 @@ func jsonErr(b []byte, err error) error {
 	line := bytes.Count(b[:off], []byte("\n")) + 1
 	col := off - int64(bytes.LastIndexByte(b[:off], '\n'))
 	return fmt.Errorf("line %d, column %d: %w", line, col, err)
-}
-
-// checkDepth refuses JSON nested deeper than max, before the decoder
-// recurses into it.
-func checkDepth(b []byte, max int) error {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > max {
-				return &safeio.LimitError{What: "JSON nesting depth", Limit: int64(max)}
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return nil
 }

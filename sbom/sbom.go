@@ -94,7 +94,7 @@ func decode(r io.Reader, name string, max int64) (Document, Format, error) {
 	if err != nil {
 		return Document{}, "", fmt.Errorf("read SBOM %s: %w", name, err)
 	}
-	if err := checkDepth(b, safeio.MaxDepth); err != nil {
+	if err := safeio.CheckJSONDepth(b, safeio.MaxDepth); err != nil {
 		return Document{}, "", fmt.Errorf("read SBOM %s: %w", name, err)
 	}
 	var head struct {
@@ -363,37 +363,6 @@ func (lr layerReader) layers() []inventory.Layer {
 	}
 	slices.SortFunc(out, func(a, b inventory.Layer) int { return cmp.Compare(a.Index, b.Index) })
 	return out
-}
-
-// checkDepth refuses JSON nested deeper than max before a decoder recurses.
-func checkDepth(b []byte, max int) error {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > max {
-				return &safeio.LimitError{What: "JSON nesting depth", Limit: int64(max)}
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return nil
 }
 
 // toolString is "name-version" as SPDX creators and CycloneDX tools show it.

@@ -51,7 +51,11 @@ type TrustDecision struct {
 	Reasons []string `json:"reasons,omitempty"`
 }
 
-// globRE compiles a repository glob.
+// globRE compiles a repository glob: * within a path segment, ** across
+// segments, ? one character, everything else literal. It is not
+// internal/glob on purpose: there "[...]" is a character class, which would
+// break patterns for registries named by an IPv6 literal ("[::1]:5000/*"),
+// and "**/" also matches no segment at all.
 func globRE(pattern string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	b.WriteString("^")
@@ -83,13 +87,19 @@ func MatchImage(glob, repository string) (bool, error) {
 	return re.MatchString(repository), nil
 }
 
+// ruleName names the i-th rule (from 0) in messages: its Name, or "rule N"
+// counting from 1 when it has none.
+func ruleName(name string, i int) string {
+	if name == "" {
+		return fmt.Sprintf("rule %d", i+1)
+	}
+	return name
+}
+
 // Validate checks the policy before use.
 func (p *TrustPolicy) Validate() error {
 	for i, r := range p.Rules {
-		name := r.Name
-		if name == "" {
-			name = fmt.Sprintf("rule %d", i+1)
-		}
+		name := ruleName(r.Name, i)
 		if len(r.Images) == 0 {
 			return fmt.Errorf("trust policy %s: no images patterns", name)
 		}
@@ -129,10 +139,7 @@ func (p *TrustPolicy) evaluateTarget(ctx context.Context, t *Target, reg Registr
 	d := &TrustDecision{Image: t.DigestRef(), Digest: t.Digest(), Pass: true}
 	repo := t.Repo.Name()
 	for i, r := range p.Rules {
-		name := r.Name
-		if name == "" {
-			name = fmt.Sprintf("rule %d", i+1)
-		}
+		name := ruleName(r.Name, i)
 		matched := false
 		for _, g := range r.Images {
 			if ok, _ := MatchImage(g, repo); ok {

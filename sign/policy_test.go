@@ -34,6 +34,16 @@ func TestMatchImage(t *testing.T) {
 	}
 }
 
+// TestMatchImageBrackets pins why MatchImage keeps its own glob: brackets
+// are literal, so a registry named by an IPv6 literal can be matched.
+func TestMatchImageBrackets(t *testing.T) {
+	for repo, want := range map[string]bool{"[::1]:5000/prod/app": true, "1:5000/prod/app": false} {
+		if got, err := MatchImage("[::1]:5000/prod/*", repo); err != nil || got != want {
+			t.Errorf("MatchImage(%q, %q) = %v, %v; want %v", "[::1]:5000/prod/*", repo, got, err, want)
+		}
+	}
+}
+
 func TestTrustPolicy(t *testing.T) {
 	host := testRegistry(t, false)
 	ref := host + "/team/app:1"

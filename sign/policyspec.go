@@ -29,10 +29,7 @@ type TrustRuleSpec struct {
 func (s TrustPolicySpec) Compile(readFile func(path string) ([]byte, error)) (*TrustPolicy, error) {
 	p := &TrustPolicy{AllowUnmatched: s.AllowUnmatched}
 	for i, rs := range s.Rules {
-		name := rs.Name
-		if name == "" {
-			name = fmt.Sprintf("rule %d", i+1)
-		}
+		name := ruleName(rs.Name, i)
 		r := TrustRule{
 			Name: name, Images: rs.Images, Threshold: rs.Threshold,
 			Annotations: rs.Annotations, Attestations: rs.Attestations,

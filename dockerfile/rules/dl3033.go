@@ -22,14 +22,11 @@ RUN yum install -y httpd-2.4.6 && yum clean all`,
 
 func checkDL3033(p *dockerfile.Pass) {
 	eachRun(p, func(_ *dockerfile.Instruction, c *dockerfile.Command) bool {
-		if !c.Is("yum") {
+		pkgs, ok := yumInstall(c, "yum")
+		if !ok {
 			return false
 		}
-		words := c.Words("c", "config", "setopt", "releasever", "installroot", "enablerepo", "disablerepo", "repo", "repoid", "x", "exclude", "nodocs", "best")
-		if len(words) == 0 || (words[0] != "install" && words[0] != "reinstall") {
-			return false
-		}
-		for _, pkg := range words[1:] {
+		for _, pkg := range pkgs {
 			if !rpmPinned(pkg) {
 				return true
 			}

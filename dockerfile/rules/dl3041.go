@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strings"
-
 	"github.com/sluice-dev/sluice/dockerfile"
 	"github.com/sluice-dev/sluice/finding"
 )
@@ -24,32 +22,15 @@ RUN dnf install -y httpd-2.4.59 && dnf clean all`,
 
 func checkDL3041(p *dockerfile.Pass) {
 	eachRun(p, func(_ *dockerfile.Instruction, c *dockerfile.Command) bool {
-		if !c.Is("dnf", "microdnf") {
+		pkgs, ok := yumInstall(c, "dnf", "microdnf")
+		if !ok {
 			return false
 		}
-		words := c.Words("c", "config", "setopt", "releasever", "installroot", "enablerepo", "disablerepo", "repo", "repoid", "x", "exclude", "nodocs", "best")
-		if len(words) == 0 || (words[0] != "install" && words[0] != "reinstall") {
-			return false
-		}
-		for _, pkg := range words[1:] {
+		for _, pkg := range pkgs {
 			if !rpmPinned(pkg) {
 				return true
 			}
 		}
 		return false
 	}, "specify versions: dnf install -y <package>-<version>")
-}
-
-// rpmPinned reports whether an rpm package argument names a version
-// (name-1.2), is a file or URL, or is a variable.
-func rpmPinned(pkg string) bool {
-	if strings.ContainsAny(pkg, "$/=<>") || strings.HasSuffix(pkg, ".rpm") || strings.HasPrefix(pkg, "@") {
-		return true
-	}
-	for i := 0; i+1 < len(pkg); i++ {
-		if pkg[i] == '-' && pkg[i+1] >= '0' && pkg[i+1] <= '9' {
-			return true
-		}
-	}
-	return false
 }

@@ -125,6 +125,31 @@ func aptInstall(c *dockerfile.Command) ([]string, bool) {
 	return installArgs(c, "apt-get", []string{"install"}, "t", "target-release", "o", "option", "c", "config-file")
 }
 
+// yumInstall returns the packages of `install` or `reinstall` of yum or of
+// a manager that takes yum's options (dnf, microdnf): progs names which, and
+// ok says whether c is one.
+func yumInstall(c *dockerfile.Command, progs ...string) (pkgs []string, ok bool) {
+	if !c.Is(progs...) {
+		return nil, false
+	}
+	return installArgs(c, c.Prog(), []string{"install", "reinstall"},
+		"c", "config", "setopt", "releasever", "installroot", "enablerepo", "disablerepo", "repo", "repoid", "x", "exclude", "nodocs", "best")
+}
+
+// rpmPinned reports whether an rpm package argument names a version
+// (name-1.2), is a file or URL, or is a variable.
+func rpmPinned(pkg string) bool {
+	if strings.ContainsAny(pkg, "$/=<>") || strings.HasSuffix(pkg, ".rpm") || strings.HasPrefix(pkg, "@") {
+		return true
+	}
+	for i := 0; i+1 < len(pkg); i++ {
+		if pkg[i] == '-' && pkg[i+1] >= '0' && pkg[i+1] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 // ImageRef is a parsed image reference.
 type imageRef struct {
 	Registry, Repo, Tag, Digest string

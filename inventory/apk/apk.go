@@ -112,15 +112,9 @@ func Parse(ctx context.Context, data []byte) ([]Entry, []string, error) {
 		entries = append(entries, cur)
 		return nil
 	}
-	for len(data) > 0 {
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
+	for l := range bytes.Lines(data) {
 		lineNo++
-		l = bytes.TrimRight(l, "\r")
+		l = bytes.TrimRight(l, "\r\n")
 		if len(l) == 0 {
 			if err := flush(); err != nil {
 				return nil, nil, err

@@ -11,13 +11,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -101,21 +101,14 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 			}
 		}
 	}
-	seen := map[nv]bool{}
+	var pkgs []inventory.Package
 	for _, f := range found {
-		if seen[f] {
-			continue
-		}
-		seen[f] = true
-		res.Packages = append(res.Packages, inventory.Package{
+		pkgs = append(pkgs, inventory.Package{
 			Name: f.name, Version: f.version, Ecosystem: inventory.NuGet, Type: typ,
 			PURL:      packageurl.NewPackageURL(packageurl.TypeNuget, "", f.name, f.version, nil, "").ToString(),
 			Locations: []inventory.Location{in.Location()}, Cataloger: Name,
 		})
 	}
-	sort.Slice(res.Packages, func(i, j int) bool {
-		a, b := res.Packages[i], res.Packages[j]
-		return a.Name < b.Name || a.Name == b.Name && a.Version < b.Version
-	})
+	res.Packages = pkgset.Tidy(pkgs, nil)
 	return res, nil
 }

@@ -2,7 +2,6 @@ package dotnet
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -34,13 +33,7 @@ func TestTestdata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			res, wanted, read := catalogertest.Run(t, New(), filepath.Join("testdata", tt.dir))
-			if diff := cmp.Diff(tt.wanted, wanted); diff != "" {
-				t.Errorf("wanted (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wanted, read); diff != "" {
-				t.Errorf("read (-wanted +read):\n%s", diff)
-			}
+			res := catalogertest.RunWanting(t, New(), filepath.Join("testdata", tt.dir), tt.wanted)
 			var got []string
 			for _, p := range res.Packages {
 				got = append(got, p.Name+"@"+p.Version)
@@ -81,11 +74,7 @@ func TestWants(t *testing.T) {
 
 func FuzzAnalyze(f *testing.F) {
 	for _, p := range []string{"app/TestLibrary.deps.json", "lock/packages.lock.json"} {
-		data, err := os.ReadFile(filepath.Join("testdata", p))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
+		f.Add(catalogertest.Testdata(f, p))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		catalogertest.Fuzz(t, New(), "a.deps.json", data)

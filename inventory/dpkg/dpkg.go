@@ -207,14 +207,8 @@ func ParseStatus(ctx context.Context, data []byte) ([]Entry, []string, error) {
 		entries = append(entries, cur)
 		return nil
 	}
-	for len(data) > 0 {
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil
-		}
-		l = bytes.TrimRight(l, "\r")
+	for l := range bytes.Lines(data) {
+		l = bytes.TrimRight(l, "\r\n")
 		line++
 		if len(bytes.TrimSpace(l)) == 0 {
 			if err := flush(); err != nil {

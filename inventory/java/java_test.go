@@ -25,14 +25,8 @@ func rows(pkgs []inventory.Package) []row {
 }
 
 func TestDebianJars(t *testing.T) {
-	res, wanted, read := catalogertest.Run(t, New(), "testdata")
 	want := []string{"usr/share/java/slf4j-api.jar", "usr/share/java/slf4j-nop.jar"}
-	if diff := cmp.Diff(want, wanted); diff != "" {
-		t.Errorf("wanted (-want +got):\n%s", diff)
-	}
-	if diff := cmp.Diff(wanted, read); diff != "" {
-		t.Errorf("read (-wanted +read):\n%s", diff)
-	}
+	res := catalogertest.RunWanting(t, New(), "testdata", want)
 	wantRows := []row{
 		{"org.slf4j:slf4j-api", "1.7.32", "pkg:maven/org.slf4j/slf4j-api@1.7.32", "usr/share/java/slf4j-api.jar"},
 		{"org.slf4j:slf4j-nop", "1.7.32", "pkg:maven/org.slf4j/slf4j-nop@1.7.32", "usr/share/java/slf4j-nop.jar"},
@@ -194,11 +188,7 @@ func TestSplitFileName(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("testdata", "usr", "share", "java", "slf4j-nop.jar"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(data)
+	f.Add(catalogertest.Testdata(f, "usr/share/java/slf4j-nop.jar"))
 	f.Add(zipOf(f, entry{name: "a.jar", data: zipOf(f, entry{name: "META-INF/MANIFEST.MF", data: []byte("Implementation-Version: 1\n")})}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		catalogertest.Fuzz(t, New(), "app.jar", data)

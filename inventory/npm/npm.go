@@ -15,13 +15,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -157,15 +157,10 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 	return res, nil
 }
 
-// toPackages dedupes name@version and sorts.
+// toPackages turns what a file lists into its packages, each once, sorted.
 func toPackages(pkgs []pkg, in *analysis.Input) []inventory.Package {
-	seen := map[[2]string]bool{}
 	var out []inventory.Package
 	for _, p := range pkgs {
-		if p.name == "" || p.version == "" || seen[[2]string{p.name, p.version}] {
-			continue
-		}
-		seen[[2]string{p.name, p.version}] = true
 		ip := inventory.Package{
 			Name: p.name, Version: p.version, Ecosystem: inventory.NPM, Type: "npm",
 			PURL: PURL(p.name, p.version), Locations: []inventory.Location{in.Location()}, Cataloger: Name,
@@ -175,13 +170,7 @@ func toPackages(pkgs []pkg, in *analysis.Input) []inventory.Package {
 		}
 		out = append(out, ip)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
-		}
-		return out[i].Version < out[j].Version
-	})
-	return out
+	return pkgset.Tidy(out, nil)
 }
 
 // PURL returns pkg:npm/[%40scope/]name@version.

@@ -28,18 +28,12 @@ func parseYarnClassic(ctx context.Context, data []byte) ([]pkg, error) {
 		name string
 		n    int
 	)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
+	for line := range bytes.Lines(data) {
 		n++
 		if n%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		s := strings.TrimRight(string(line), "\r")
+		s := strings.TrimRight(string(line), "\r\n")
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -79,13 +79,12 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 	if isInstalled(in.Path) {
 		typ = "php-composer"
 	}
-	seen := map[string]bool{}
+	var found []inventory.Package
 	for _, p := range pkgs {
 		vendor, name, ok := strings.Cut(p.Name, "/")
-		if !ok || vendor == "" || name == "" || p.Version == "" || strings.HasPrefix(p.Version, "dev-") || seen[p.Name+"@"+p.Version] {
+		if !ok || vendor == "" || name == "" || p.Version == "" || strings.HasPrefix(p.Version, "dev-") {
 			continue // a branch (dev-main) is not a release
 		}
-		seen[p.Name+"@"+p.Version] = true
 		ip := inventory.Package{
 			Name: p.Name, Version: p.Version, Ecosystem: inventory.Packagist, Type: typ,
 			PURL:      packageurl.NewPackageURL(packageurl.TypeComposer, vendor, name, p.Version, nil, "").ToString(),
@@ -103,11 +102,8 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 		} else if len(lics) == 1 {
 			ip.Licenses = lics
 		}
-		res.Packages = append(res.Packages, ip)
+		found = append(found, ip)
 	}
-	sort.Slice(res.Packages, func(i, j int) bool {
-		a, b := res.Packages[i], res.Packages[j]
-		return a.Name < b.Name || a.Name == b.Name && a.Version < b.Version
-	})
+	res.Packages = pkgset.Tidy(found, nil)
 	return res, nil
 }

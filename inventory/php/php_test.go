@@ -2,7 +2,6 @@ package php
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -32,13 +31,7 @@ func TestTestdata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			res, wanted, read := catalogertest.Run(t, New(), filepath.Join("testdata", tt.dir))
-			if diff := cmp.Diff(tt.wanted, wanted); diff != "" {
-				t.Errorf("wanted (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wanted, read); diff != "" {
-				t.Errorf("read (-wanted +read):\n%s", diff)
-			}
+			res := catalogertest.RunWanting(t, New(), filepath.Join("testdata", tt.dir), tt.wanted)
 			var got []row
 			for _, p := range res.Packages {
 				got = append(got, row{p.Name, p.Version, p.PURL, p.Licenses[0], p.Type})
@@ -84,11 +77,7 @@ func TestWants(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("testdata", "app", "composer.lock"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(data)
+	f.Add(catalogertest.Testdata(f, "app/composer.lock"))
 	f.Add([]byte(`[{"name":"a/b","version":"1","license":["MIT","GPL"]}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		catalogertest.Fuzz(t, New(), "composer.lock", data)

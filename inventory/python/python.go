@@ -12,13 +12,13 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -130,13 +130,8 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 	if k != metadata {
 		typ = "python-lock"
 	}
-	seen := map[string]bool{}
+	var found []inventory.Package
 	for _, p := range pkgs {
-		key := Normalize(p.name) + "@" + p.version
-		if p.name == "" || p.version == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
 		ip := inventory.Package{
 			Name: p.name, Version: p.version, Ecosystem: inventory.PyPI, Type: typ,
 			PURL: PURL(p.name, p.version), Locations: []inventory.Location{in.Location()}, Cataloger: Name,
@@ -144,17 +139,15 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 		if p.license != "" {
 			ip.Licenses = []string{p.license}
 		}
-		res.Packages = append(res.Packages, ip)
+		found = append(found, ip)
 	}
-	sort.Slice(res.Packages, func(i, j int) bool {
-		a, b := res.Packages[i], res.Packages[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Version < b.Version
-	})
+	res.Packages = pkgset.Tidy(found, normalizedKey)
 	return res, nil
 }
+
+// normalizedKey makes names that differ only in case and separators
+// ("PyYAML", "pyyaml") one package.
+func normalizedKey(p *inventory.Package) [2]string { return [2]string{Normalize(p.Name), p.Version} }
 
 var nonAlnum = regexp.MustCompile(`[-_.]+`)
 
@@ -179,14 +172,8 @@ func parseMetadata(data []byte) (*pkg, error) {
 		classifier []string
 		last       string
 	)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
-		s := strings.TrimRight(string(line), "\r")
+	for line := range bytes.Lines(data) {
+		s := strings.TrimRight(string(line), "\r\n")
 		if s == "" {
 			break // the description body follows the headers
 		}

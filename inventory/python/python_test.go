@@ -2,7 +2,6 @@ package python
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -51,13 +50,7 @@ func TestTestdata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			res, wanted, read := catalogertest.Run(t, New(), filepath.Join("testdata", tt.dir))
-			if diff := cmp.Diff(tt.wanted, wanted); diff != "" {
-				t.Errorf("wanted (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wanted, read); diff != "" {
-				t.Errorf("read (-wanted +read):\n%s", diff)
-			}
+			res := catalogertest.RunWanting(t, New(), filepath.Join("testdata", tt.dir), tt.wanted)
 			if len(res.Notes) != 0 {
 				t.Errorf("notes: %q", res.Notes)
 			}
@@ -175,11 +168,7 @@ func TestMalformed(t *testing.T) {
 func FuzzAnalyze(f *testing.F) {
 	paths := []string{"a-1.dist-info/METADATA", "requirements.txt", "poetry.lock", "Pipfile.lock", "uv.lock", "a-1.dist-info/RECORD"}
 	for i, p := range []string{"site-packages/PyYAML-6.0.dist-info/METADATA", "requirements/requirements.txt", "poetry/poetry.lock", "pipenv/Pipfile.lock", "uv/uv.lock", "site-packages/PyYAML-6.0.dist-info/RECORD"} {
-		data, err := os.ReadFile(filepath.Join("testdata", p))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(uint8(i), data)
+		f.Add(uint8(i), catalogertest.Testdata(f, p))
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		catalogertest.Fuzz(t, New(), paths[int(which)%len(paths)], data)

@@ -13,13 +13,13 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -83,12 +83,8 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 		}
 		res.Notes = append(res.Notes, fmt.Sprintf("parse %s: %v", in.Path, err))
 	}
-	seen := map[[2]string]bool{}
+	var pkgs []inventory.Package
 	for _, g := range gems {
-		if seen[[2]string{g.name, g.version}] {
-			continue
-		}
-		seen[[2]string{g.name, g.version}] = true
 		p := inventory.Package{
 			Name: g.name, Version: g.version, Ecosystem: inventory.RubyGems, Type: typ,
 			PURL:      packageurl.NewPackageURL(packageurl.TypeGem, "", g.name, g.version, nil, "").ToString(),
@@ -97,12 +93,9 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 		if g.license != "" {
 			p.Licenses = []string{g.license}
 		}
-		res.Packages = append(res.Packages, p)
+		pkgs = append(pkgs, p)
 	}
-	sort.Slice(res.Packages, func(i, j int) bool {
-		a, b := res.Packages[i], res.Packages[j]
-		return a.Name < b.Name || a.Name == b.Name && a.Version < b.Version
-	})
+	res.Packages = pkgset.Tidy(pkgs, nil)
 	return res, nil
 }
 
@@ -116,17 +109,11 @@ func parseLock(ctx context.Context, data []byte) ([]gem, error) {
 		section string
 		n       int
 	)
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
-		}
+	for line := range bytes.Lines(data) {
 		if n++; n%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		s := strings.TrimRight(string(line), "\r")
+		s := strings.TrimRight(string(line), "\r\n")
 		if s != "" && s[0] != ' ' {
 			section = s
 			continue

@@ -2,7 +2,6 @@ package ruby
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -29,13 +28,7 @@ func TestTestdata(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			res, wanted, read := catalogertest.Run(t, New(), filepath.Join("testdata", tt.dir))
-			if diff := cmp.Diff(tt.wanted, wanted); diff != "" {
-				t.Errorf("wanted (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wanted, read); diff != "" {
-				t.Errorf("read (-wanted +read):\n%s", diff)
-			}
+			res := catalogertest.RunWanting(t, New(), filepath.Join("testdata", tt.dir), tt.wanted)
 			if len(res.Notes) != 0 {
 				t.Errorf("notes %q", res.Notes)
 			}
@@ -75,10 +68,7 @@ func TestPlatformsAndLicences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, p := range res.Packages {
-		got = append(got, p.Name+"@"+p.Version)
-	}
+	got := catalogertest.IDs(res.Packages)
 	if diff := cmp.Diff([]string{"nokogiri@1.13.10", "racc@1.6.2"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -105,11 +95,7 @@ func TestWants(t *testing.T) {
 
 func FuzzAnalyze(f *testing.F) {
 	for _, p := range []string{"syft/Gemfile.lock", "installed/usr/share/rubygems-integration/all/specifications/rack-2.2.22.gemspec"} {
-		data, err := os.ReadFile(filepath.Join("testdata", p))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
+		f.Add(catalogertest.Testdata(f, p))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		catalogertest.Fuzz(t, New(), "Gemfile.lock", data)

@@ -19,7 +19,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -27,6 +26,7 @@ import (
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/safeio"
 	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/internal/pkgset"
 )
 
 // Name is the cataloger's name.
@@ -99,22 +99,15 @@ func (c *Cataloger) Analyze(ctx context.Context, in *analysis.Input) (*analysis.
 	if err != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %v", in.Path, err))
 	}
-	seen := map[crate]bool{}
+	var pkgs []inventory.Package
 	for _, cr := range crates {
-		if cr.name == "" || cr.version == "" || seen[cr] {
-			continue
-		}
-		seen[cr] = true
-		res.Packages = append(res.Packages, inventory.Package{
+		pkgs = append(pkgs, inventory.Package{
 			Name: cr.name, Version: cr.version, Ecosystem: inventory.CratesIO, Type: typ,
 			PURL:      packageurl.NewPackageURL(packageurl.TypeCargo, "", cr.name, cr.version, nil, "").ToString(),
 			Locations: []inventory.Location{in.Location()}, Cataloger: Name,
 		})
 	}
-	sort.Slice(res.Packages, func(i, j int) bool {
-		a, b := res.Packages[i], res.Packages[j]
-		return a.Name < b.Name || a.Name == b.Name && a.Version < b.Version
-	})
+	res.Packages = pkgset.Tidy(pkgs, nil)
 	return res, nil
 }
 

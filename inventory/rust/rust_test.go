@@ -14,14 +14,6 @@ import (
 	"github.com/sluice-dev/sluice/inventory/internal/catalogertest"
 )
 
-func ids(pkgs []inventory.Package) []string {
-	var out []string
-	for _, p := range pkgs {
-		out = append(out, p.Name+"@"+p.Version)
-	}
-	return out
-}
-
 func TestCargoLock(t *testing.T) {
 	tests := []struct {
 		dir  string
@@ -34,14 +26,8 @@ func TestCargoLock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
-			res, wanted, read := catalogertest.Run(t, New(), filepath.Join("testdata", tt.dir))
-			if diff := cmp.Diff([]string{"Cargo.lock"}, wanted); diff != "" {
-				t.Errorf("wanted (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(wanted, read); diff != "" {
-				t.Errorf("read (-wanted +read):\n%s", diff)
-			}
-			if diff := cmp.Diff(tt.want, ids(res.Packages)); diff != "" {
+			res := catalogertest.RunWanting(t, New(), filepath.Join("testdata", tt.dir), []string{"Cargo.lock"})
+			if diff := cmp.Diff(tt.want, catalogertest.IDs(res.Packages)); diff != "" {
 				t.Errorf("packages (-want +got):\n%s", diff)
 			}
 			p := res.Packages[0]
@@ -96,7 +82,7 @@ func TestAuditableBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"cc@1.0.73", "memchr@2.4.1", "regex@1.5.4"}, ids(res.Packages)); diff != "" {
+	if diff := cmp.Diff([]string{"cc@1.0.73", "memchr@2.4.1", "regex@1.5.4"}, catalogertest.IDs(res.Packages)); diff != "" {
 		t.Errorf("(-want +got):\n%s\nnotes %q", diff, res.Notes)
 	}
 	if res.Packages[0].Type != "rust-binary" {
@@ -143,11 +129,7 @@ func TestWants(t *testing.T) {
 }
 
 func FuzzAnalyze(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("testdata", "git-deps", "Cargo.lock"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(true, data)
+	f.Add(true, catalogertest.Testdata(f, "git-deps/Cargo.lock"))
 	f.Add(false, []byte("\x7fELF\x02\x01\x01\x00"))
 	f.Fuzz(func(t *testing.T, lock bool, data []byte) {
 		p := "usr/bin/x"

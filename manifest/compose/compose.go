@@ -33,6 +33,11 @@ func (s *Service) Line(path ...any) int {
 	return manifest.Line(s.Doc.Root, append([]any{"services", s.Name}, path...)...)
 }
 
+// Location says where the field at path below the service is written.
+func (s *Service) Location(path ...any) finding.Location {
+	return finding.Location{Path: s.Doc.Path, Line: s.Line(path...)}
+}
+
 // String names the service in messages.
 func (s *Service) String() string { return fmt.Sprintf("service %q", s.Name) }
 
@@ -65,34 +70,15 @@ func Services(files []*manifest.File) []*Service {
 
 // Emit reports one finding of the running rule at the field at path (below
 // the service).
-type Emit func(s *Service, path []any, message string)
+type Emit = manifest.Emit[*Service]
 
 // Rule is a DCxxx check: its data and the function that runs it on one
 // service.
-type Rule struct {
-	manifest.Rule
-	Check func(s *Service, opts *Options, emit Emit)
-}
+type Rule = manifest.EachRule[*Service, Options]
 
 // Check runs rules over every service.
 func Check(ctx context.Context, svcs []*Service, rules []Rule, opts Options) (finding.Result, error) {
-	var res finding.Result
-	for i := range rules {
-		r := &rules[i]
-		if !r.Enabled(opts.Strict, len(opts.AllowedRegistries)) {
-			continue
-		}
-		res.Rules = append(res.Rules, r.Meta())
-		for _, s := range svcs {
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
-			r.Check(s, &opts, func(s *Service, path []any, msg string) {
-				res.Findings = append(res.Findings, r.Finding(s.Doc.Path, s.Line(path...), msg))
-			})
-		}
-	}
-	return res, nil
+	return manifest.CheckEach(ctx, svcs, rules, &opts, opts.Strict, len(opts.AllowedRegistries))
 }
 
 // image returns the image a service runs when it is pulled, not built:
@@ -106,6 +92,18 @@ func image(s *Service) (string, bool) {
 		return "", false
 	}
 	return ref, true
+}
+
+// checkImages is the Check of the image rules: judge says what is wrong
+// with the image a service pulls, "" when nothing is.
+func checkImages(judge func(ref string, opts *Options) string) func(*Service, *Options, Emit) {
+	return func(s *Service, opts *Options, emit Emit) {
+		if ref, ok := image(s); ok {
+			if p := judge(ref, opts); p != "" {
+				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
+			}
+		}
+	}
 }
 
 // Env is one environment entry of a service, in map or list form.

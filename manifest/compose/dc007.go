@@ -1,8 +1,6 @@
 package compose
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,11 +12,5 @@ var dc007 = Rule{
 		Help: "An image without a tag, or with `:latest`, may be different on every pull. Name a version tag or a " +
 			"digest. Services that `build` their image and images with `${VARIABLES}` are not judged.",
 	},
-	Check: func(s *Service, _ *Options, emit Emit) {
-		if ref, ok := image(s); ok {
-			if p := manifest.TagProblem(ref); p != "" {
-				emit(s, []any{"image"}, fmt.Sprintf("%s: image %q %s", s, ref, p))
-			}
-		}
-	},
+	Check: checkImages(func(ref string, _ *Options) string { return manifest.TagProblem(ref) }),
 }

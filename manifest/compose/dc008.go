@@ -1,8 +1,6 @@
 package compose
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,9 +12,5 @@ var dc008 = Rule{
 		Help: "Only a digest (`@sha256:…`) names exactly the image that was scanned and signed; a tag can be moved. " +
 			"Pin images by digest.",
 	},
-	Check: func(s *Service, _ *Options, emit Emit) {
-		if ref, ok := image(s); ok && manifest.Unpinned(ref) {
-			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not pinned by digest", s, ref))
-		}
-	},
+	Check: checkImages(func(ref string, _ *Options) string { return manifest.PinProblem(ref) }),
 }

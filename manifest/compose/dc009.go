@@ -1,9 +1,6 @@
 package compose
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -15,12 +12,7 @@ var dc009 = Rule{
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
 			"The check runs only when a list is given.",
 	},
-	Check: func(s *Service, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
-		if ref, ok := image(s); ok && !manifest.RegistryAllowed(ref, opts.AllowedRegistries) {
-			emit(s, []any{"image"}, fmt.Sprintf("%s: image %q is not from an allowed registry (%s)", s, ref, strings.Join(opts.AllowedRegistries, ", ")))
-		}
-	},
+	Check: checkImages(func(ref string, opts *Options) string {
+		return manifest.RegistryProblem(ref, opts.AllowedRegistries)
+	}),
 }

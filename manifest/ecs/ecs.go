@@ -33,6 +33,12 @@ func (t *TaskDefinition) Line(rest ...any) int {
 	return manifest.LineFold(t.Doc.Root, append(append([]any{}, t.Path...), rest...)...)
 }
 
+// Location says where the field at rest below the task definition is
+// written.
+func (t *TaskDefinition) Location(rest ...any) finding.Location {
+	return finding.Location{Path: t.Doc.Path, Line: t.Line(rest...)}
+}
+
 // Container is one container definition.
 type Container struct {
 	Index int
@@ -140,34 +146,29 @@ func imageRef(c *Container) (string, bool) {
 
 // Emit reports one finding of the running rule at the field at rest (below
 // the task definition).
-type Emit func(t *TaskDefinition, rest []any, message string)
+type Emit = manifest.Emit[*TaskDefinition]
 
 // Rule is an ECSxxx check: its data and the function that runs it on one
 // task definition.
-type Rule struct {
-	manifest.Rule
-	Check func(t *TaskDefinition, opts *Options, emit Emit)
-}
+type Rule = manifest.EachRule[*TaskDefinition, Options]
 
 // Check runs rules over every task definition.
 func Check(ctx context.Context, tds []*TaskDefinition, rules []Rule, opts Options) (finding.Result, error) {
-	var res finding.Result
-	for i := range rules {
-		r := &rules[i]
-		if !r.Enabled(opts.Strict, len(opts.AllowedRegistries)) {
-			continue
-		}
-		res.Rules = append(res.Rules, r.Meta())
-		for _, t := range tds {
-			if err := ctx.Err(); err != nil {
-				return res, err
+	return manifest.CheckEach(ctx, tds, rules, &opts, opts.Strict, len(opts.AllowedRegistries))
+}
+
+// checkImages is the Check of the image rules: judge says what is wrong
+// with a container's image, "" when nothing is.
+func checkImages(judge func(ref string, opts *Options) string) func(*TaskDefinition, *Options, Emit) {
+	return func(t *TaskDefinition, opts *Options, emit Emit) {
+		for _, c := range t.Containers() {
+			if ref, ok := imageRef(&c); ok {
+				if p := judge(ref, opts); p != "" {
+					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
+				}
 			}
-			r.Check(t, &opts, func(t *TaskDefinition, rest []any, msg string) {
-				res.Findings = append(res.Findings, r.Finding(t.Doc.Path, t.Line(rest...), msg))
-			})
 		}
 	}
-	return res, nil
 }
 
 // who names a container in messages.

@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,13 +12,5 @@ var ecs007 = Rule{
 		Help: "An image without a tag, or with `:latest`, may be different on every task start. Name a version tag or " +
 			"a digest. Intrinsic functions and CodeDeploy placeholders (`<IMAGE1_NAME>`) are not judged.",
 	},
-	Check: func(t *TaskDefinition, _ *Options, emit Emit) {
-		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok {
-				if p := manifest.TagProblem(ref); p != "" {
-					emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q %s", who(t, &c), ref, p))
-				}
-			}
-		}
-	},
+	Check: checkImages(func(ref string, _ *Options) string { return manifest.TagProblem(ref) }),
 }

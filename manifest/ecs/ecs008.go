@@ -1,8 +1,6 @@
 package ecs
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -14,11 +12,5 @@ var ecs008 = Rule{
 		Help: "Only a digest (`@sha256:…`) names exactly the image that was scanned and signed; a tag can be moved. " +
 			"Pin images by digest.",
 	},
-	Check: func(t *TaskDefinition, _ *Options, emit Emit) {
-		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok && manifest.Unpinned(ref) {
-				emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q is not pinned by digest", who(t, &c), ref))
-			}
-		}
-	},
+	Check: checkImages(func(ref string, _ *Options) string { return manifest.PinProblem(ref) }),
 }

@@ -1,9 +1,6 @@
 package ecs
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -15,15 +12,7 @@ var ecs009 = Rule{
 		Help: "Images should come only from registries you control or trust (`--allowed-registry`). " +
 			"The check runs only when a list is given.",
 	},
-	Check: func(t *TaskDefinition, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
-		for _, c := range t.Containers() {
-			if ref, ok := imageRef(&c); ok && !manifest.RegistryAllowed(ref, opts.AllowedRegistries) {
-				emit(t, []any{"containerDefinitions", c.Index, "image"}, fmt.Sprintf("%s: image %q is not from an allowed registry (%s)",
-					who(t, &c), ref, strings.Join(opts.AllowedRegistries, ", ")))
-			}
-		}
-	},
+	Check: checkImages(func(ref string, opts *Options) string {
+		return manifest.RegistryProblem(ref, opts.AllowedRegistries)
+	}),
 }

@@ -3,8 +3,6 @@ package ecs
 import (
 	"context"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,13 +16,7 @@ var testOpts = Options{Strict: true, AllowedRegistries: []string{"registry.examp
 
 func check(t *testing.T, path string, opts Options) finding.Result {
 	t.Helper()
-	f, err := manifest.ReadFile(path, manifest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Format != manifest.FormatECS {
-		t.Fatalf("%s: detected as %q, want ecs", path, f.Format)
-	}
+	f := wanttest.Load(t, path, manifest.FormatECS)
 	res, err := Check(context.Background(), Find([]*manifest.File{f}), Rules(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -49,27 +41,14 @@ func TestFixtures(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
-			for _, w := range want {
-				caught[strings.Fields(w)[1]] = true
-			}
+			wanttest.IDs(caught, want)
 		})
 	}
-	seen := map[string]bool{}
+	var rules []manifest.Rule
 	for _, r := range Rules() {
-		if seen[r.ID] {
-			t.Errorf("duplicate rule %s", r.ID)
-		}
-		seen[r.ID] = true
-		if !caught[r.ID] {
-			t.Errorf("rule %s has no catch fixture", r.ID)
-		}
-		if r.Title == "" || len(r.Help) < 40 || r.Version < 1 || r.Severity == finding.SeverityUnknown {
-			t.Errorf("%s: title, help, version and severity are required", r.ID)
-		}
+		rules = append(rules, r.Rule)
 	}
-	if !slices.IsSortedFunc(Rules(), func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
-		t.Error("Rules() is not sorted by ID")
-	}
+	wanttest.CheckRules(t, rules, caught)
 }
 
 func TestFind(t *testing.T) {

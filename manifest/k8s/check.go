@@ -78,3 +78,17 @@ func Check(ctx context.Context, s *Set, rules []Rule, opts Options) (finding.Res
 	}
 	return res, nil
 }
+
+// checkImages is the Check of the image rules: judge says what is wrong
+// with a container's image, "" when nothing is.
+func checkImages(judge func(ref string, opts *Options) string) func(*Set, *Options, Emit) {
+	return func(s *Set, opts *Options, emit Emit) {
+		for _, w := range s.Workloads {
+			for _, c := range w.Containers() {
+				if p := judge(c.Image, opts); p != "" {
+					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q %s", w, c.Name, c.Image, p))
+				}
+			}
+		}
+	}
+}

@@ -1,8 +1,6 @@
 package k8s
 
 import (
-	"fmt"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -15,13 +13,5 @@ var k8s002 = Rule{
 			"(`@sha256:…`) names exactly the image that was scanned and signed. Pin images by digest; tools such as " +
 			"`crane digest` or Renovate keep the pins current.",
 	},
-	Check: func(s *Set, _ *Options, emit Emit) {
-		for _, w := range s.Workloads {
-			for _, c := range w.Containers() {
-				if manifest.Unpinned(c.Image) {
-					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q is not pinned by digest", w, c.Name, c.Image))
-				}
-			}
-		}
-	},
+	Check: checkImages(func(ref string, _ *Options) string { return manifest.PinProblem(ref) }),
 }

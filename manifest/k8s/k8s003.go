@@ -1,9 +1,6 @@
 package k8s
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/manifest"
 )
@@ -16,17 +13,7 @@ var k8s003 = Rule{
 			"`allowed_registries` in `.sluice.yaml`). An entry is a host (`ghcr.io`) or a path prefix " +
 			"(`ghcr.io/acme`); `docker.io` covers bare names such as `nginx`. The check runs only when a list is given.",
 	},
-	Check: func(s *Set, opts *Options, emit Emit) {
-		if len(opts.AllowedRegistries) == 0 {
-			return
-		}
-		for _, w := range s.Workloads {
-			for _, c := range w.Containers() {
-				if !manifest.RegistryAllowed(c.Image, opts.AllowedRegistries) {
-					emit(w.Object, append(c.Path, "image"), fmt.Sprintf("%s container %q: image %q is not from an allowed registry (%s)",
-						w, c.Name, c.Image, strings.Join(opts.AllowedRegistries, ", ")))
-				}
-			}
-		}
-	},
+	Check: checkImages(func(ref string, opts *Options) string {
+		return manifest.RegistryProblem(ref, opts.AllowedRegistries)
+	}),
 }

@@ -22,14 +22,7 @@ func load(t testing.TB, paths ...string) []*manifest.File {
 	t.Helper()
 	var files []*manifest.File
 	for _, p := range paths {
-		f, err := manifest.ReadFile(p, manifest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Format != manifest.FormatKubernetes {
-			t.Fatalf("%s: detected as %q, want kubernetes", p, f.Format)
-		}
-		files = append(files, f)
+		files = append(files, wanttest.Load(t, p, manifest.FormatKubernetes))
 	}
 	return files
 }
@@ -48,15 +41,9 @@ func run(t *testing.T, files []*manifest.File, rules []Rule, opts Options) findi
 // fixture must give nothing.
 func TestRules(t *testing.T) {
 	opts := Options{PSS: PSSNone, Strict: true, AllowedRegistries: []string{"registry.example", "ghcr.io/acme"}}
-	seen := map[string]bool{}
+	var meta []manifest.Rule
 	for _, r := range Rules() {
-		if seen[r.ID] {
-			t.Errorf("duplicate rule ID %s", r.ID)
-		}
-		seen[r.ID] = true
-		if r.Title == "" || len(r.Help) < 40 || r.Version < 1 || r.Severity == finding.SeverityUnknown {
-			t.Errorf("%s: title, help (40+ chars), version and severity are required", r.ID)
-		}
+		meta = append(meta, r.Rule)
 		for _, kind := range []string{"catch", "pass"} {
 			t.Run(r.ID+"/"+kind, func(t *testing.T) {
 				path := filepath.Join("testdata", "rules", r.ID, kind+".yaml")
@@ -76,9 +63,7 @@ func TestRules(t *testing.T) {
 			})
 		}
 	}
-	if !slices.IsSortedFunc(Rules(), func(a, b Rule) int { return strings.Compare(a.ID, b.ID) }) {
-		t.Error("Rules() is not sorted by ID")
-	}
+	wanttest.CheckRules(t, meta, nil)
 }
 
 // TestStrictOnly checks that digest pinning runs only with Strict.

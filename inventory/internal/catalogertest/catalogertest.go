@@ -1,7 +1,8 @@
 // Package catalogertest holds the test harness shared by the catalogers:
-// build an analysis.Input from bytes or a file, run a cataloger over a
-// directory tree the way the driver would (Wants first, Analyze only on
-// wanted files) and record exactly which files it read.
+// build an analysis.Input from bytes, a file or testdata, run a cataloger
+// over a directory tree the way the driver would (Wants first, Analyze only
+// on wanted files), record exactly which files it read and check that they
+// are the ones it wanted.
 package catalogertest
 
 import (
@@ -15,6 +16,8 @@ import (
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/inventory"
@@ -131,6 +134,42 @@ func Run(t testing.TB, a analysis.Analyzer, root string) (merged *analysis.Resul
 	sort.Strings(wanted)
 	sort.Strings(read)
 	return merged, wanted, read
+}
+
+// RunWanting is Run that fails t unless a wanted exactly files (sorted,
+// slash-separated, relative to root) and read nothing else (STYLE 22: a
+// cataloger reads only the files it declared). It returns the merged result.
+func RunWanting(t testing.TB, a analysis.Analyzer, root string, files []string) *analysis.Result {
+	t.Helper()
+	res, wanted, read := Run(t, a, root)
+	if diff := cmp.Diff(files, wanted); diff != "" {
+		t.Errorf("wanted (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wanted, read); diff != "" {
+		t.Errorf("read (-wanted +read):\n%s", diff)
+	}
+	return res
+}
+
+// IDs returns "name@version" of each package, in order.
+func IDs(pkgs []inventory.Package) []string {
+	var out []string
+	for _, p := range pkgs {
+		out = append(out, p.Name+"@"+p.Version)
+	}
+	return out
+}
+
+// Testdata returns the content of testdata/<rel> (slash-separated) of the
+// package under test, failing t when it cannot be read; fuzz targets seed
+// their corpus with it.
+func Testdata(t testing.TB, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 // Finish runs a's Finisher, if it has one, on an inventory made of pkgs

@@ -15,8 +15,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/manifest"
 )
 
 var wantComment = regexp.MustCompile(`#\s*want\s+(.+)$`)
@@ -92,4 +94,50 @@ func Shared(depth int, rel ...string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// CheckRules is the meta-test of a platform's rule list: IDs unique and
+// sorted; title, help (40+ characters), version and severity present; and,
+// when caught is not nil, a catch fixture expecting each rule (caught holds
+// the rule IDs the fixtures expect, see IDs).
+func CheckRules(t testing.TB, rules []manifest.Rule, caught map[string]bool) {
+	t.Helper()
+	seen := map[string]bool{}
+	for i, r := range rules {
+		if seen[r.ID] {
+			t.Errorf("duplicate rule ID %s", r.ID)
+		}
+		seen[r.ID] = true
+		if i > 0 && rules[i-1].ID > r.ID {
+			t.Errorf("rules are not sorted by ID: %s before %s", rules[i-1].ID, r.ID)
+		}
+		if caught != nil && !caught[r.ID] {
+			t.Errorf("rule %s has no catch fixture", r.ID)
+		}
+		if r.Title == "" || len(r.Help) < 40 || r.Version < 1 || r.Severity == finding.SeverityUnknown {
+			t.Errorf("%s: title, help (40+ chars), version and severity are required", r.ID)
+		}
+	}
+}
+
+// IDs adds the rule IDs of "LINE RULE" expectations (as Want returns them)
+// to ids.
+func IDs(ids map[string]bool, want []string) {
+	for _, w := range want {
+		ids[strings.Fields(w)[1]] = true
+	}
+}
+
+// Load reads the fixture at path and fails t unless it is detected as
+// format.
+func Load(t testing.TB, path string, format manifest.Format) *manifest.File {
+	t.Helper()
+	f, err := manifest.ReadFile(path, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format != format {
+		t.Fatalf("%s: detected as %q, want %s", path, f.Format, format)
+	}
+	return f
 }

@@ -3,7 +3,6 @@ package alpine
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -11,21 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/vulndb"
+	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 // counts returns packages and (package, fixed version, ID) triples.
 func counts(recs []vulndb.Vulnerability) (pkgs, triples int) {
@@ -42,7 +28,7 @@ func counts(recs []vulndb.Vulnerability) (pkgs, triples int) {
 // TestParseReal parses every real secdb file; the figures are those of the
 // vulndata README (v3.11 main: 175 packages, 1,204 CVE entries).
 func TestParseReal(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "alpine-secdb")
+	dir := importertest.SharedDir(t, "vulndata", "alpine-secdb")
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 	files = append(files, more...)
@@ -82,7 +68,7 @@ func TestParseReal(t *testing.T) {
 }
 
 func TestParseEdgeSample(t *testing.T) {
-	data, err := os.ReadFile(sharedDir(t, "vulndata", "samples", "alpine-secdb", "edge-2024-02-08", "main.json"))
+	data, err := os.ReadFile(importertest.SharedDir(t, "vulndata", "samples", "alpine-secdb", "edge-2024-02-08", "main.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

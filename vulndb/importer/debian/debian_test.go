@@ -4,32 +4,18 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/vulndb"
+	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 // TestParseRealLists parses the whole real DSA, DLA and DTSA lists; the
 // entry counts are those of the vulndata README.
 func TestParseRealLists(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	dir := importertest.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
 	for _, tt := range []struct {
 		name string
 		want int
@@ -54,7 +40,7 @@ func TestParseRealLists(t *testing.T) {
 }
 
 func TestParseListEntry(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	dir := importertest.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
 	data, err := os.ReadFile(filepath.Join(dir, "DSA", "list"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,28 +4,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/sluice-dev/sluice/vulndb"
-	"github.com/sluice-dev/sluice/vulndb/importer"
+	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 func TestNamesUnique(t *testing.T) {
 	seen := map[string]bool{}
@@ -43,27 +27,16 @@ func TestImportEverything(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports all real advisory data")
 	}
-	dir := sharedDir(t, "vulndata")
+	dir := importertest.SharedDir(t, "vulndata")
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "sluice.db")
-	start := time.Now()
-	b, err := vulndb.Create(ctx, db, vulndb.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	paths := []string{
 		filepath.Join(dir, "osv"),
 		filepath.Join(dir, "alpine-secdb"),
 		filepath.Join(dir, "debian-security-tracker"),
 		filepath.Join(dir, "nodejs-security-wg"),
 	}
-	st, err := importer.Run(ctx, b, All(), paths, importer.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := b.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	start := time.Now()
+	st, s, db := importertest.Import(t, All(), paths...)
 	took := time.Since(start)
 	fi, _ := os.Stat(db)
 	t.Logf("imported %d records from %d files in %v; DB %.1f MiB; skipped %d", st.Records, st.Files, took, float64(fi.Size())/(1<<20), st.Skipped)
@@ -80,11 +53,6 @@ func TestImportEverything(t *testing.T) {
 	for _, ex := range st.SkipExamples {
 		t.Logf("skipped: %s", ex)
 	}
-	s, err := vulndb.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	ecos, _ := s.Ecosystems(ctx)
 	for _, e := range []string{"AlmaLinux:9", "Alpine:v3.11", "Alpine:edge", "Debian:11", "Go", "PyPI", "crates.io", "npm"} {
 		if !slices.Contains(ecos, e) {

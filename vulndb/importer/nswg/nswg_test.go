@@ -5,28 +5,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/vulndb"
+	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 func TestConvertRange(t *testing.T) {
 	ev := func(e ...vulndb.Event) []vulndb.Range {
@@ -71,7 +57,7 @@ func TestConvertRange(t *testing.T) {
 }
 
 func TestParseSample(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(sharedDir(t, "vulndata", "samples", "nodejs-security-wg", "npm"), "368.json"))
+	data, err := os.ReadFile(filepath.Join(importertest.SharedDir(t, "vulndata", "samples", "nodejs-security-wg", "npm"), "368.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +79,7 @@ func TestParseSample(t *testing.T) {
 
 // TestParseWholeZip converts every npm advisory of the real vuln.zip.
 func TestParseWholeZip(t *testing.T) {
-	zr, err := zip.OpenReader(filepath.Join(sharedDir(t, "vulndata", "nodejs-security-wg"), "vuln.zip"))
+	zr, err := zip.OpenReader(filepath.Join(importertest.SharedDir(t, "vulndata", "nodejs-security-wg"), "vuln.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}

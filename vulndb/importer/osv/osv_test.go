@@ -2,58 +2,24 @@ package osv
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer"
+	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 // importAll runs the importer over paths into a fresh database.
 func importAll(t testing.TB, paths ...string) (importer.Stats, *vulndb.Store) {
 	t.Helper()
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "sluice.db")
-	b, err := vulndb.Create(ctx, db, vulndb.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := importer.Run(ctx, b, []importer.Importer{Importer{}}, paths, importer.Options{})
-	if err != nil {
-		b.Abort()
-		t.Fatal(err)
-	}
-	if err := b.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	s, err := vulndb.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	st, s, _ := importertest.Import(t, []importer.Importer{Importer{}}, paths...)
 	return st, s
 }
 
 func TestImportSamples(t *testing.T) {
-	dir := sharedDir(t, "vulndata", "samples", "osv")
+	dir := importertest.SharedDir(t, "vulndata", "samples", "osv")
 	st, s := importAll(t, dir)
 	want := map[string]int{"osv:AlmaLinux": 8, "osv:Go": 10, "osv:PyPI": 8, "osv:crates.io": 8}
 	if diff := cmp.Diff(want, st.Sources); diff != "" {
@@ -77,7 +43,7 @@ func TestImportAllZips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 13.8k real advisories")
 	}
-	dir := sharedDir(t, "vulndata", "osv")
+	dir := importertest.SharedDir(t, "vulndata", "osv")
 	st, _ := importAll(t, dir)
 	want := map[string]int{"osv:AlmaLinux": 5637, "osv:Go": 4291, "osv:PyPI": 2661, "osv:crates.io": 1206}
 	if diff := cmp.Diff(want, st.Sources); diff != "" {
