@@ -133,7 +133,7 @@ func yumInstall(c *dockerfile.Command, progs ...string) (pkgs []string, ok bool)
 		return nil, false
 	}
 	return installArgs(c, c.Prog(), []string{"install", "reinstall"},
-		"c", "config", "setopt", "releasever", "installroot", "enablerepo", "disablerepo", "repo", "repoid", "x", "exclude", "nodocs", "best")
+		"c", "config", "setopt", "releasever", "installroot", "enablerepo", "disablerepo", "repo", "repoid", "x", "exclude")
 }
 
 // rpmPinned reports whether an rpm package argument names a version
