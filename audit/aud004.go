@@ -10,17 +10,26 @@ import (
 )
 
 var aud004 = Rule{
-	ID: "AUD004", Version: 1, Severity: finding.SeverityHigh,
+	ID: "AUD004", Version: 2, Severity: finding.SeverityHigh,
 	Title: "Secret in the build history",
 	Help: "The image history (`docker history --no-trunc`) keeps the command of every build step, with the values " +
 		"of `ARG`s used by `RUN` (`|1 TOKEN=… /bin/sh -c …`) and of `ENV`. A secret passed that way ships with " +
-		"the image even if a later step removes it. Use `RUN --mount=type=secret,id=…` (BuildKit) instead. " +
+		"the image even if a later step removes it, and so does a credential written into a `RUN` command " +
+		"(`curl -H \"Authorization: token …\"`). Use `RUN --mount=type=secret,id=…` (BuildKit) instead. " +
 		"The value is never printed.",
-	Check: func(img *Image, _ *Options, emit Emit) {
+	Check: func(img *Image, o *Options, emit Emit) {
 		for i, h := range img.Config.History {
-			for _, name := range historySecrets(h.CreatedBy) {
-				emit(fmt.Sprintf("build step %d passes %s with a literal value", i+1, name), finding.Location{},
-					configField(fmt.Sprintf("history[%d].created_by", i)))
+			field := configField(fmt.Sprintf("history[%d].created_by", i))
+			names := historySecrets(h.CreatedBy)
+			for _, name := range names {
+				emit(fmt.Sprintf("build step %d passes %s with a literal value", i+1, name), finding.Location{}, field)
+			}
+			if len(names) > 0 || o.Secrets == nil {
+				continue
+			}
+			// The command itself: a token pasted into RUN is in every pull.
+			for _, f := range o.Secrets.ScanBytes("history", []byte(h.CreatedBy)) {
+				emit(fmt.Sprintf("build step %d holds a %s in its command (rule %s)", i+1, strings.ToLower(f.Title), f.Rule), finding.Location{}, field)
 			}
 		}
 	},

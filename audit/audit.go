@@ -18,6 +18,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/secrets"
 	"github.com/sluice-dev/sluice/source"
 )
 
@@ -52,6 +53,9 @@ type Options struct {
 	MaxAge time.Duration
 	// Now is the clock of the age check (time.Now when nil).
 	Now func() time.Time
+	// Secrets, when set, also finds credentials inside the shell commands
+	// of the build history (AUD004), with the secrets engine's rules.
+	Secrets *secrets.Scanner
 }
 
 func (o *Options) labels() []string {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/safeio"
+	"github.com/sluice-dev/sluice/secrets"
+	"github.com/sluice-dev/sluice/secrets/rules"
 	"github.com/sluice-dev/sluice/source"
 )
 
@@ -252,4 +254,43 @@ func FuzzAudit(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestHistoryCommandSecrets: with the secrets engine, a token pasted into a
+// RUN command is found; the builder's own assignments are not reported twice.
+func TestHistoryCommandSecrets(t *testing.T) {
+	sc, err := secrets.New(secrets.Config{Rules: rules.All(), Allowlists: rules.Allowlists()}, secrets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := "ghp_" + "5DQL05HA064GiIjHGb3CXlMaXZjljENUhJdu"
+	img := &Image{Name: "app", Config: &v1.ConfigFile{History: []v1.History{
+		{CreatedBy: `RUN /bin/sh -c curl -fsSL -H "Authorization: token ` + token + `" https://example.com/x # buildkit`},
+		{CreatedBy: "ARG GITHUB_TOKEN=" + token},
+		{CreatedBy: "RUN /bin/sh -c make # buildkit"},
+	}}}
+	for _, withScanner := range []bool{false, true} {
+		opts := Options{}
+		if withScanner {
+			opts.Secrets = sc
+		}
+		res, err := Check(context.Background(), img, []Rule{aud004}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs []string
+		for _, f := range res.Findings {
+			msgs = append(msgs, f.Message)
+			if strings.Contains(f.Message, token[4:]) {
+				t.Errorf("the token is in the message: %s", f.Message)
+			}
+		}
+		want := []string{"build step 2 passes GITHUB_TOKEN with a literal value"}
+		if withScanner {
+			want = append([]string{"build step 1 holds a github personal access token (classic) in its command (rule github-pat)"}, want...)
+		}
+		if diff := cmp.Diff(want, msgs); diff != "" {
+			t.Errorf("scanner %v (-want +got):\n%s", withScanner, diff)
+		}
+	}
 }

@@ -67,7 +67,7 @@ var layers = []layer{
 		files:     []file{{path: "app/.env", mode: 0o600, src: "dot-env"}},
 	},
 	{
-		createdBy: `RUN /bin/sh -c curl -fsSL -H "Authorization: token ghp_Zx9Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3V" https://example.invalid/setup.sh -o /tmp/setup.sh && rm /app/.env && chmod u+s /usr/local/bin/app # buildkit`,
+		createdBy: `RUN /bin/sh -c curl -fsSL -H "Authorization: token ghp_Zx9Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3" https://example.invalid/setup.sh -o /tmp/setup.sh && rm /app/.env && chmod u+s /usr/local/bin/app # buildkit`,
 		files: []file{
 			{path: "app/.wh..env", mode: 0o644},
 			{path: "usr/local/bin/app", mode: 0o4755, src: "app.sh"},

@@ -14,7 +14,7 @@ if [ "$rc" -ne 1 ]; then
 	exit 1
 fi
 "$SLUICE" audit "$WORK/image" -f json --allowed-registry gcr.io/distroless --cache-dir "$WORK/layers" -o "$WORK/audit.json"
-for rule in AUD001 AUD002 AUD003 AUD005 AUD007 AUD008 AUD009 AUD011; do
+for rule in AUD001 AUD002 AUD003 AUD004 AUD005 AUD007 AUD008 AUD009 AUD011; do
 	grep -q "\"rule\": \"$rule\"" "$WORK/audit.json" || { echo "audit: $rule not reported" >&2; exit 1; }
 done
 # The setuid bit comes from layer 3 (index 3): the final view, not layer 1's copy.

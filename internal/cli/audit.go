@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/audit"
+	"github.com/sluice-dev/sluice/secrets"
 )
 
 // auditOptions are the flags of sluice audit.
@@ -65,7 +66,11 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			if err != nil {
 				return err
 			}
-			opts := audit.Options{AllowedRegistries: o.allowedRegistries, MaxAge: time.Duration(o.maxAge)}
+			scanner, _, err := a.secretsScanner(&secretsOptions{maxSizeMB: secrets.DefaultMaxFileSize >> 20}, ".", "image", false)
+			if err != nil {
+				return err
+			}
+			opts := audit.Options{AllowedRegistries: o.allowedRegistries, MaxAge: time.Duration(o.maxAge), Secrets: scanner}
 			if len(o.requiredLabels) > 0 {
 				opts.RequiredLabels = o.requiredLabels
 			}

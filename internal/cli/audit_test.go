@@ -50,7 +50,7 @@ func TestAuditCommand(t *testing.T) {
 	// The demo image (demo/image/README.md): root, EXPOSE 22, a password in
 	// ENV, busybox, no labels or HEALTHCHECK, and an entrypoint made setuid
 	// by layer 3 (the layer 1 copy of it is not judged: replaced).
-	demoRows := []string{"AUD001", "AUD002", "AUD003", "AUD005 usr/local/bin/app@3", "AUD007 bin/busybox@0", "AUD008", "AUD011"}
+	demoRows := []string{"AUD001", "AUD002", "AUD003", "AUD004", "AUD005 usr/local/bin/app@3", "AUD007 bin/busybox@0", "AUD008", "AUD011"}
 	withAll := append(slices.Clone(demoRows), "AUD009", "AUD010")
 	slices.Sort(withAll)
 	for _, tc := range []struct {

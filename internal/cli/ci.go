@@ -522,7 +522,7 @@ func (r *ciRun) image(cmd *cobra.Command) func(context.Context) (*finding.Result
 		if err != nil {
 			return nil, err
 		}
-		opts := audit.Options{AllowedRegistries: r.cfg.AllowedRegistries}
+		opts := audit.Options{AllowedRegistries: r.cfg.AllowedRegistries, Secrets: scanner}
 		if len(r.cfg.RequiredLabels) > 0 {
 			opts.RequiredLabels = r.cfg.RequiredLabels
 		}
