@@ -294,3 +294,26 @@ func TestHistoryCommandSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthcheckNoneIsADecision: no HEALTHCHECK is reported, an explicit
+// HEALTHCHECK NONE (or one that runs a command) is not.
+func TestHealthcheckNoneIsADecision(t *testing.T) {
+	for _, tc := range []struct {
+		hc   *v1.HealthConfig
+		want int
+	}{
+		{nil, 1},
+		{&v1.HealthConfig{}, 1},
+		{&v1.HealthConfig{Test: []string{"NONE"}}, 0},
+		{&v1.HealthConfig{Test: []string{"CMD", "/app", "health"}}, 0},
+	} {
+		img := &Image{Name: "app", Config: &v1.ConfigFile{Config: v1.Config{Healthcheck: tc.hc}}}
+		res, err := Check(context.Background(), img, []Rule{aud011}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) != tc.want {
+			t.Errorf("%+v: %d findings, want %d", tc.hc, len(res.Findings), tc.want)
+		}
+	}
+}

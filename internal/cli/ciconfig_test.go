@@ -8,8 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sluice-dev/sluice/dockerfile"
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
 // The CI integration files at the repository root and in ci/ are tested the
@@ -249,6 +255,63 @@ func runLocally(t *testing.T, words []string) {
 // rules included: we practise what we check.
 func TestOwnDockerfileLintsClean(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "lint", "--strict", "--fail-on", "info", "-f", "json", "../../Dockerfile")
+	if code != 0 || !strings.Contains(stdout, `"findings": []`) {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestOwnImageAuditsClean builds the final stage of sluice's own Dockerfile
+// the way a builder would (USER, LABEL with the build arguments, HEALTHCHECK,
+// ENTRYPOINT, the binary COPY'd from the build stage) on an empty base, as
+// distroless static holds no shell, package manager or setuid file, and
+// audits it: zero findings. A Dockerfile change that breaks this shows here.
+func TestOwnImageAuditsClean(t *testing.T) {
+	b, err := os.ReadFile("../../Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	df, err := dockerfile.ParseBytes("Dockerfile", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildArgs := map[string]string{"VERSION": "v0.1.0", "REVISION": strings.Repeat("a", 40), "CREATED": "2026-11-26T00:00:00Z"}
+	expand := func(s string) string { return os.Expand(s, func(k string) string { return buildArgs[k] }) }
+	cfg := &v1.ConfigFile{Architecture: "amd64", OS: "linux", Created: v1.Time{Time: time.Now()},
+		Config: v1.Config{Labels: map[string]string{}}}
+	var files []testutil.File
+	for _, in := range df.FinalStage().Instructions {
+		switch in.Cmd {
+		case "user":
+			cfg.Config.User = in.Args[0]
+		case "label":
+			for _, p := range in.Pairs {
+				cfg.Config.Labels[p.Key] = expand(p.Value)
+			}
+		case "healthcheck":
+			cfg.Config.Healthcheck = &v1.HealthConfig{Test: []string{strings.ToUpper(in.Args[0])}}
+		case "entrypoint":
+			cfg.Config.Entrypoint = in.Args
+		case "copy":
+			files = append(files, testutil.File{Path: strings.TrimPrefix(in.Args[len(in.Args)-1], "/"), Content: "\x7fELF\x02\x01\x01\x00static", Mode: 0o755})
+		case "arg":
+		default:
+			t.Fatalf("the final stage has a %s instruction this test does not build: extend it", strings.ToUpper(in.Cmd))
+		}
+		cfg.History = append(cfg.History, v1.History{CreatedBy: in.Original, EmptyLayer: in.Cmd != "copy"})
+	}
+	base := testutil.Image(t, testutil.Step{CreatedBy: "COPY --from=build", Layer: testutil.Layer(t, files...)})
+	baseCfg, err := base.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RootFS = baseCfg.RootFS
+	img, err := mutate.ConfigFile(base, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "sluice-image")
+	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"sluice:v0.1.0": img})
+	code, stdout, stderr := runCLI(t, "audit", "oci-dir:"+dir, "--no-cache", "--fail-on", "info", "-f", "json")
 	if code != 0 || !strings.Contains(stdout, `"findings": []`) {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 	}
