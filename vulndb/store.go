@@ -19,11 +19,18 @@ import (
 )
 
 // SchemaVersion is the database layout this binary reads and writes. A
-// database with a higher number was written by a newer sluice.
-const SchemaVersion = 1
+// database with a higher number was written by a newer sluice, one with a
+// lower number by an older one; this binary reads neither. Version 2 stores
+// headers in a binary form (header.go), details in their own table and the
+// list of ecosystems.
+const SchemaVersion = 2
 
 // ErrNewerSchema means the database was written by a newer sluice.
 var ErrNewerSchema = errors.New("database schema is newer than this sluice understands")
+
+// ErrOlderSchema means the database was written by an older sluice, in a
+// layout this one no longer reads.
+var ErrOlderSchema = errors.New("database schema is older than this sluice reads")
 
 const schema = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,10 +41,12 @@ CREATE TABLE advisories (
 	vid TEXT NOT NULL,
 	modified TEXT NOT NULL,
 	withdrawn INTEGER NOT NULL,
-	header BLOB NOT NULL,
-	details TEXT NOT NULL,
+	header BLOB NOT NULL,    -- all but affected entries and details, binary (see header.go)
 	UNIQUE (source, vid)
 );
+-- Details are long and only Get and All read them: apart, they leave the
+-- advisory rows that every lookup reads small.
+CREATE TABLE details (advisory INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE affected (
 	advisory INTEGER NOT NULL,
 	ecosystem TEXT NOT NULL,
@@ -55,6 +64,9 @@ CREATE INDEX affected_advisory ON affected (advisory);
 CREATE TABLE ids (vid TEXT NOT NULL, advisory INTEGER NOT NULL);
 CREATE INDEX ids_vid ON ids (vid);
 CREATE INDEX ids_advisory ON ids (advisory);
+-- Every ecosystem of an affected entry, written at commit, so telling
+-- whether a release has data does not scan the affected index.
+CREATE TABLE ecosystems (name TEXT PRIMARY KEY);
 `
 
 // openDB opens a SQLite file without registering a global driver name.
@@ -104,82 +116,8 @@ type Store struct {
 	path string
 	info Info
 
-	lookup *sql.Stmt
-	ecoMu  sync.Mutex
-	ecos   map[string]bool
-
-	// headers caches decoded advisory headers by rowid: distro advisories
-	// list many binary packages, and one scan looks several of them up.
-	hdrMu   sync.Mutex
-	headers map[int64]*Vulnerability
-}
-
-// headersFor returns the decoded headers of advisories by rowid, from the
-// cache or in batched queries.
-func (s *Store) headersFor(ctx context.Context, ids map[int64]bool) (map[int64]Vulnerability, error) {
-	out := make(map[int64]Vulnerability, len(ids))
-	var missing []any
-	s.hdrMu.Lock()
-	for id := range ids {
-		if h, ok := s.headers[id]; ok {
-			out[id] = *h
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	s.hdrMu.Unlock()
-	for len(missing) > 0 {
-		batch := missing[:min(lookupBatch, len(missing))]
-		missing = missing[len(batch):]
-		rows, err := s.db.QueryContext(ctx, `SELECT rowid, header FROM advisories WHERE rowid IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`, batch...)
-		if err != nil {
-			return nil, fmt.Errorf("read advisories: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var b []byte
-			if err := rows.Scan(&id, &b); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			v, err := s.header(id, b)
-			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("corrupt record %d: %w", id, err)
-			}
-			out[id] = v
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// maxCachedHeaders bounds the header cache.
-const maxCachedHeaders = 50_000
-
-func (s *Store) header(rowid int64, b []byte) (Vulnerability, error) {
-	s.hdrMu.Lock()
-	h, ok := s.headers[rowid]
-	s.hdrMu.Unlock()
-	if ok {
-		return *h, nil
-	}
-	var v Vulnerability
-	if err := json.Unmarshal(b, &v); err != nil {
-		return v, err
-	}
-	s.hdrMu.Lock()
-	if s.headers == nil || len(s.headers) >= maxCachedHeaders {
-		s.headers = map[int64]*Vulnerability{}
-	}
-	c := v
-	s.headers[rowid] = &c
-	s.hdrMu.Unlock()
-	return v, nil
+	ecoMu sync.Mutex
+	ecos  map[string]bool
 }
 
 // Open opens a database read-only and checks its schema version.
@@ -198,12 +136,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s.info.Size = st.Size()
-	s.lookup, err = db.PrepareContext(ctx, `SELECT a.rowid, a.source, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific FROM affected f JOIN advisories a ON a.rowid = f.advisory
-		WHERE f.ecosystem = ? AND f.package = ?`)
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("advisory database %s: %w", path, err)
-	}
 	return s, nil
 }
 
@@ -219,6 +151,9 @@ func (s *Store) readInfo(ctx context.Context) error {
 	}
 	if n > SchemaVersion {
 		return fmt.Errorf("%s: %w (database schema %d, this binary reads %d): upgrade sluice or rebuild the database with this version", s.path, ErrNewerSchema, n, SchemaVersion)
+	}
+	if n < SchemaVersion {
+		return fmt.Errorf("%s: %w (database schema %d, this binary reads %d): rebuild it with this version (sluice db import --replace, or sluice db update)", s.path, ErrOlderSchema, n, SchemaVersion)
 	}
 	s.info = Info{Path: s.path, SchemaVersion: n}
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'built'`).Scan(&v); err == nil {
@@ -255,15 +190,11 @@ func (s *Store) Info() Info { return s.info }
 // All fill it). Withdrawn advisories are included; callers decide (match
 // ignores them).
 func (s *Store) Lookup(ctx context.Context, ecosystem, name string) ([]Advisory, error) {
-	rows, err := s.lookup.QueryContext(ctx, ecosystem, NormalizeName(ecosystem, name))
+	m, err := s.LookupMany(ctx, ecosystem, []string{name})
 	if err != nil {
-		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
+		return nil, err
 	}
-	m, err := s.scanAdvisories(ctx, rows)
-	if err != nil {
-		return nil, fmt.Errorf("look up %s/%s: %w", ecosystem, name, err)
-	}
-	return m[NormalizeName(ecosystem, name)], nil
+	return m[name], nil
 }
 
 // lookupBatch is how many names one LookupMany query carries.
@@ -293,14 +224,16 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 		for _, n := range batch {
 			args = append(args, n)
 		}
-		q := `SELECT a.rowid, a.source, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific
+		// The header comes with each affected row, so one query reads
+		// everything: the advisory row is visited for the join anyway.
+		q := `SELECT a.rowid, a.source, a.header, f.package, f.ecosystem, f.name, f.purl, f.ranges, f.data, f.versions, f.eco_specific, f.db_specific
 			FROM affected f JOIN advisories a ON a.rowid = f.advisory
 			WHERE f.ecosystem = ? AND f.package IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`
 		rows, err := s.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
 		}
-		m, err := s.scanAdvisories(ctx, rows)
+		m, err := scanAdvisories(rows)
 		if err != nil {
 			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
 		}
@@ -313,15 +246,13 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 	return out, nil
 }
 
-// scanAdvisories reads lookup rows, grouped by indexed package name.
-func (s *Store) scanAdvisories(ctx context.Context, rows *sql.Rows) (map[string][]Advisory, error) {
+// scanAdvisories reads lookup rows, grouped by indexed package name. Each
+// advisory's header is decoded once, however many of its affected entries
+// the rows hold.
+func scanAdvisories(rows *sql.Rows) (map[string][]Advisory, error) {
 	defer rows.Close()
 	out := map[string][]Advisory{}
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	withPkg := len(cols) == 11
+	headers := map[int64]Vulnerability{}
 	type slot struct {
 		pkg   string
 		rowid int64
@@ -330,48 +261,32 @@ func (s *Store) scanAdvisories(ctx context.Context, rows *sql.Rows) (map[string]
 	for rows.Next() {
 		var rowid int64
 		var src, pkg string
+		var header sql.RawBytes // decoded at most once, never kept
 		var r affectedRow
-		dst := []any{&rowid, &src}
-		if withPkg {
-			dst = append(dst, &pkg)
-		}
-		dst = append(dst, &r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db)
-		if err := rows.Scan(dst...); err != nil {
+		if err := rows.Scan(&rowid, &src, &header, &pkg, &r.eco_, &r.name, &r.purl, &r.ranges, &r.data, &r.versions, &r.eco, &r.db); err != nil {
 			return nil, err
-		}
-		if !withPkg {
-			pkg = NormalizeName(r.eco_, r.name)
 		}
 		aff, err := r.decode()
 		if err != nil {
-			return nil, fmt.Errorf("corrupt record: %w", err)
+			return nil, fmt.Errorf("corrupt record %d: %w", rowid, err)
 		}
 		if i, ok := at[slot{pkg, rowid}]; ok {
 			out[pkg][i].Affected = append(out[pkg][i].Affected, aff)
 			continue
 		}
+		h, ok := headers[rowid]
+		if !ok {
+			if h, err = decodeHeader(header); err != nil {
+				return nil, fmt.Errorf("corrupt record %d: %w", rowid, err)
+			}
+			headers[rowid] = h
+		}
+		h.Affected = []Affected{aff}
 		at[slot{pkg, rowid}] = len(out[pkg])
-		out[pkg] = append(out[pkg], Advisory{Source: src, Vulnerability: Vulnerability{Affected: []Affected{aff}}})
+		out[pkg] = append(out[pkg], Advisory{Source: src, Vulnerability: h})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
-	}
-	rows.Close()
-	// Headers are read once per advisory, not per affected row, and only
-	// when not already decoded.
-	need := map[int64]bool{}
-	for sl := range at {
-		need[sl.rowid] = true
-	}
-	hdrs, err := s.headersFor(ctx, need)
-	if err != nil {
-		return nil, err
-	}
-	for sl, i := range at {
-		a := &out[sl.pkg][i]
-		affs := a.Affected
-		a.Vulnerability = hdrs[sl.rowid]
-		a.Affected = affs
 	}
 	// Deterministic order without asking SQLite to sort.
 	for _, list := range out {
@@ -392,7 +307,7 @@ func (s *Store) HasEcosystem(ctx context.Context, ecosystem string) (bool, error
 	s.ecoMu.Lock()
 	defer s.ecoMu.Unlock()
 	if s.ecos == nil {
-		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT ecosystem FROM affected`)
+		rows, err := s.db.QueryContext(ctx, `SELECT name FROM ecosystems`)
 		if err != nil {
 			return false, fmt.Errorf("list ecosystems: %w", err)
 		}
@@ -429,8 +344,8 @@ func (s *Store) Ecosystems(ctx context.Context) ([]string, error) {
 // Get returns every advisory whose ID or alias is id, complete with all its
 // affected entries.
 func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, a.details FROM ids i JOIN advisories a ON a.rowid = i.advisory
-		WHERE i.vid = ? ORDER BY a.source, a.vid`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM ids i JOIN advisories a ON a.rowid = i.advisory
+		JOIN details d ON d.advisory = a.rowid WHERE i.vid = ? ORDER BY a.source, a.vid`, id)
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", id, err)
 	}
@@ -463,10 +378,11 @@ func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
 
 // full rebuilds an advisory with every affected entry.
 func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte, details string) (Advisory, error) {
-	a := Advisory{Source: source}
-	if err := json.Unmarshal(header, &a.Vulnerability); err != nil {
-		return a, fmt.Errorf("corrupt record %d: %w", rowid, err)
+	v, err := decodeHeader(header)
+	if err != nil {
+		return Advisory{}, fmt.Errorf("corrupt record %d: %w", rowid, err)
 	}
+	a := Advisory{Source: source, Vulnerability: v}
 	a.Details = details
 	rows, err := s.db.QueryContext(ctx, `SELECT ecosystem, name, purl, ranges, data, versions, eco_specific, db_specific FROM affected WHERE advisory = ? ORDER BY rowid`, rowid)
 	if err != nil {
@@ -490,7 +406,7 @@ func (s *Store) full(ctx context.Context, rowid int64, source string, header []b
 // All calls fn for every advisory in the database, complete, in source and
 // ID order.
 func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, source, header, details FROM advisories ORDER BY source, vid`)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM advisories a JOIN details d ON d.advisory = a.rowid ORDER BY a.source, a.vid`)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,143 @@
+package vulndb
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"io"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// edgeHeader has what real records rarely do: a time before 1970 with
+// nanoseconds, empty strings in lists, a NUL, HTML in database_specific.
+var edgeHeader = Vulnerability{
+	ID:               "EDGE-1",
+	Modified:         Time{time.Date(1969, 12, 31, 23, 59, 59, 123456789, time.UTC)},
+	Withdrawn:        Time{time.Date(2024, 2, 29, 1, 2, 3, 4, time.UTC)},
+	Aliases:          []string{"", "CVE-1"},
+	Summary:          "ünïcode\x00and nul",
+	Severity:         []Severity{{Type: "CVSS_V3", Score: ""}},
+	References:       []Reference{{}},
+	DatabaseSpecific: json.RawMessage(` {"html": "<b>&</b>", "n" : 1} `),
+}
+
+// jsonHeader is the header as an OSV JSON round trip gives it: what
+// decodeHeader must return.
+func jsonHeader(t *testing.T, v Vulnerability) Vulnerability {
+	t.Helper()
+	v.Affected, v.Details = nil, ""
+	b, err := json.Marshal(&v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Vulnerability
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func checkHeaderRoundTrip(t *testing.T, v Vulnerability) {
+	t.Helper()
+	b, err := appendHeader(nil, &v)
+	if err != nil {
+		t.Fatalf("%s: %v", v.ID, err)
+	}
+	got, err := decodeHeader(b)
+	if err != nil {
+		t.Fatalf("%s: %v", v.ID, err)
+	}
+	if diff := cmp.Diff(jsonHeader(t, v), got); diff != "" {
+		t.Errorf("%s header round trip (-json +binary):\n%s", v.ID, diff)
+	}
+}
+
+// TestHeaderRoundTrip encodes every real OSV record of vulndata (the
+// samples with -short) and reads it back as JSON would.
+func TestHeaderRoundTrip(t *testing.T) {
+	n := 0
+	if testing.Short() {
+		for _, eco := range []string{"AlmaLinux", "Go", "PyPI", "crates.io"} {
+			for _, v := range loadSamples(t, eco) {
+				checkHeaderRoundTrip(t, v)
+				n++
+			}
+		}
+	} else {
+		zips, err := filepath.Glob(filepath.Join(sharedDir(t, "vulndata", "osv"), "*", "all.zip"))
+		if err != nil || len(zips) == 0 {
+			t.Fatalf("no OSV zips: %v", err)
+		}
+		for _, z := range zips {
+			zr, err := zip.OpenReader(z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var v Vulnerability
+				if err := json.Unmarshal(b, &v); err != nil {
+					t.Fatalf("%s!%s: %v", z, f.Name, err)
+				}
+				checkHeaderRoundTrip(t, v)
+				n++
+			}
+			zr.Close()
+		}
+	}
+	t.Logf("%d records", n)
+
+	edge := edgeHeader
+	checkHeaderRoundTrip(t, edge)
+	edge.DatabaseSpecific = json.RawMessage("null")
+	checkHeaderRoundTrip(t, edge)
+}
+
+func TestHeaderBadJSON(t *testing.T) {
+	v := Vulnerability{ID: "X", DatabaseSpecific: json.RawMessage("{not json")}
+	if _, err := appendHeader(nil, &v); err == nil {
+		t.Error("appendHeader accepted database_specific that is not JSON")
+	}
+}
+
+// FuzzDecodeHeader: a corrupt header is an error, never a panic, and what
+// decodes encodes back to a header that decodes the same (database_specific
+// aside: re-encoding compacts it).
+func FuzzDecodeHeader(f *testing.F) {
+	for _, v := range []Vulnerability{edgeHeader, {ID: "GO-2023-2102", Aliases: []string{"CVE-2023-39325"}}} {
+		if h, err := appendHeader(nil, &v); err == nil {
+			f.Add(h)
+		}
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0, 1, 'X', 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		v, err := decodeHeader(b)
+		if err != nil {
+			return
+		}
+		again, err := appendHeader(nil, &v)
+		if err != nil {
+			return // database_specific that is not JSON
+		}
+		w, err := decodeHeader(again)
+		if err != nil {
+			t.Fatalf("re-encoded %x does not decode: %v", again, err)
+		}
+		v.DatabaseSpecific, w.DatabaseSpecific = nil, nil
+		if diff := cmp.Diff(v, w); diff != "" {
+			t.Errorf("re-encoding changed the header (-first +second):\n%s", diff)
+		}
+	})
+}
