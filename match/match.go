@@ -55,7 +55,7 @@ type Result struct {
 
 // Match finds the known vulnerabilities of every package in inv.
 func Match(ctx context.Context, inv inventory.Inventory, db DB, opts Options) (Result, error) {
-	m := &matcher{db: db, opts: opts, cache: map[string][]vulndb.Advisory{}, log: opts.Logger}
+	m := &matcher{db: db, opts: opts, cache: map[string][]vulndb.Advisory{}, orders: orderings{}, log: opts.Logger}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
 	}
@@ -101,6 +101,9 @@ type matcher struct {
 	cache map[string][]vulndb.Advisory
 	notes map[string]bool
 	eco   map[string]string // ecosystem asked for -> ecosystem used
+	// orders are the version orderings, remembering every parse for the
+	// whole match.
+	orders orderings
 }
 
 // unmatchable is a package that cannot be matched, with the reason; it is
@@ -212,7 +215,7 @@ func (m *matcher) pkg(ctx context.Context, p *inventory.Package, distro *invento
 	if err != nil {
 		return nil, &unmatchable{err.Error()}
 	}
-	cmpr, err := version.For(id.Ecosystem)
+	cmpr, err := m.orders.forEcosystem(id.Ecosystem)
 	if err != nil {
 		return nil, &unmatchable{fmt.Sprintf("no version ordering for ecosystem %s", id.Ecosystem)}
 	}
@@ -232,6 +235,10 @@ func (m *matcher) pkg(ctx context.Context, p *inventory.Package, distro *invento
 		}
 		m.cache[key] = advs
 	}
+	semver, err := m.orders.forEcosystem(vulndb.RangeSemver)
+	if err != nil {
+		return nil, err
+	}
 	var hits []hit
 	for i := range advs {
 		a := &advs[i]
@@ -239,7 +246,7 @@ func (m *matcher) pkg(ctx context.Context, p *inventory.Package, distro *invento
 			continue
 		}
 		for j := range a.Affected {
-			v, err := evaluate(&a.Affected[j], id.Version, cmpr)
+			v, err := evaluate(&a.Affected[j], id.Version, cmpr, semver)
 			if err != nil {
 				m.log.Debug("advisory range not evaluable", "advisory", a.ID, "package", id.Name, "err", err)
 				continue
