@@ -33,7 +33,8 @@ type Builder struct {
 	log       *slog.Logger
 	reset     map[string]bool
 	added     int
-	header    []byte // reused encoding buffer
+	header    []byte // reused encoding buffers
+	entry     []byte
 
 	find, insAdv, insDetails, insAff, insID *sql.Stmt
 }
@@ -97,7 +98,7 @@ func Create(ctx context.Context, path string, opts BuildOptions) (_ *Builder, er
 		{&b.find, `SELECT rowid FROM advisories WHERE source = ? AND vid = ?`},
 		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header) VALUES (?, ?, ?, ?, ?)`},
 		{&b.insDetails, `INSERT INTO details (advisory, text) VALUES (?, ?)`},
-		{&b.insAff, `INSERT INTO affected (advisory, ecosystem, package, name, purl, ranges, data, versions, eco_specific, db_specific) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.insAff, `INSERT INTO affected (ecosystem, package, advisory, seq, entry) VALUES (?, ?, ?, ?, ?)`},
 		{&b.insID, `INSERT INTO ids (vid, advisory) VALUES (?, ?)`},
 	} {
 		if *p.dst, err = b.tx.PrepareContext(ctx, p.q); err != nil {
@@ -180,12 +181,10 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 		if a.Package.Ecosystem == "" || a.Package.Name == "" {
 			continue // purl-only entries cannot be indexed by name
 		}
-		ranges, data, versions, eco, dbs, err := encodeAffected(a)
-		if err != nil {
+		if b.entry, err = appendEntry(b.entry[:0], a); err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
-		if _, err := b.insAff.ExecContext(ctx, rowid, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name),
-			a.Package.Name, a.Package.PURL, ranges, data, versions, eco, dbs); err != nil {
+		if _, err := b.insAff.ExecContext(ctx, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name), rowid, i, b.entry); err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
 	}

@@ -2,13 +2,16 @@ package vulndb
 
 import (
 	"archive/zip"
+	"cmp"
 	"encoding/json"
 	"io"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // edgeHeader has what real records rarely do: a time before 1970 with
@@ -40,6 +43,49 @@ func jsonHeader(t *testing.T, v Vulnerability) Vulnerability {
 	return out
 }
 
+// checkRoundTrip checks the stored forms of v: its header, and each of its
+// affected entries (compared as JSON, with compact ranges first, as the
+// store returns them).
+func checkRoundTrip(t *testing.T, v Vulnerability) {
+	t.Helper()
+	checkHeaderRoundTrip(t, v)
+	norm := func(a Affected) any {
+		slices.SortStableFunc(a.Ranges, func(x, y Range) int {
+			return cmp.Compare(compactRank(x), compactRank(y))
+		})
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var x any
+		if err := json.Unmarshal(b, &x); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	for i, a := range v.Affected {
+		b, err := appendEntry(nil, &a)
+		if err != nil {
+			t.Fatalf("%s affected[%d]: %v", v.ID, i, err)
+		}
+		got, err := decodeEntry(a.Package.Ecosystem, b)
+		if err != nil {
+			t.Fatalf("%s affected[%d]: %v", v.ID, i, err)
+		}
+		if diff := gocmp.Diff(norm(a), norm(got)); diff != "" {
+			t.Errorf("%s affected[%d] round trip (-want +got):\n%s", v.ID, i, diff)
+		}
+	}
+}
+
+// compactRank is 0 for a range stored in the compact form, 1 otherwise.
+func compactRank(r Range) int {
+	if (r.Type == RangeEcosystem || r.Type == RangeSemver) && r.Repo == "" && len(r.DatabaseSpecific) == 0 {
+		return 0
+	}
+	return 1
+}
+
 func checkHeaderRoundTrip(t *testing.T, v Vulnerability) {
 	t.Helper()
 	b, err := appendHeader(nil, &v)
@@ -50,19 +96,19 @@ func checkHeaderRoundTrip(t *testing.T, v Vulnerability) {
 	if err != nil {
 		t.Fatalf("%s: %v", v.ID, err)
 	}
-	if diff := cmp.Diff(jsonHeader(t, v), got); diff != "" {
+	if diff := gocmp.Diff(jsonHeader(t, v), got); diff != "" {
 		t.Errorf("%s header round trip (-json +binary):\n%s", v.ID, diff)
 	}
 }
 
-// TestHeaderRoundTrip encodes every real OSV record of vulndata (the
+// TestCodecRoundTrip encodes every real OSV record of vulndata (the
 // samples with -short) and reads it back as JSON would.
-func TestHeaderRoundTrip(t *testing.T) {
+func TestCodecRoundTrip(t *testing.T) {
 	n := 0
 	if testing.Short() {
 		for _, eco := range []string{"AlmaLinux", "Go", "PyPI", "crates.io"} {
 			for _, v := range loadSamples(t, eco) {
-				checkHeaderRoundTrip(t, v)
+				checkRoundTrip(t, v)
 				n++
 			}
 		}
@@ -90,7 +136,7 @@ func TestHeaderRoundTrip(t *testing.T) {
 				if err := json.Unmarshal(b, &v); err != nil {
 					t.Fatalf("%s!%s: %v", z, f.Name, err)
 				}
-				checkHeaderRoundTrip(t, v)
+				checkRoundTrip(t, v)
 				n++
 			}
 			zr.Close()
@@ -136,8 +182,41 @@ func FuzzDecodeHeader(f *testing.F) {
 			t.Fatalf("re-encoded %x does not decode: %v", again, err)
 		}
 		v.DatabaseSpecific, w.DatabaseSpecific = nil, nil
-		if diff := cmp.Diff(v, w); diff != "" {
+		if diff := gocmp.Diff(v, w); diff != "" {
 			t.Errorf("re-encoding changed the header (-first +second):\n%s", diff)
+		}
+	})
+}
+
+// FuzzDecodeEntry: a corrupt affected entry is an error, never a panic, and
+// what decodes encodes back to an entry that decodes the same.
+func FuzzDecodeEntry(f *testing.F) {
+	for _, a := range []Affected{
+		{Package: Package{Name: "openssl"}, Ranges: []Range{{Type: RangeEcosystem, Events: []Event{{Introduced: "0"}, {Fixed: "1:3.0.7-25.el9_3"}}}}},
+		{Package: Package{Name: "x", PURL: "pkg:golang/x"}, Versions: []string{"1.0"}, Severity: []Severity{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:N"}},
+			Ranges: []Range{{Type: RangeGit, Repo: "https://example.com/x", Events: []Event{{Introduced: "abc"}}}, {Type: RangeSemver, Events: []Event{{Limit: "*"}}}}},
+	} {
+		if b, err := appendEntry(nil, &a); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		a, err := decodeEntry("Go", b)
+		if err != nil {
+			return
+		}
+		again, err := appendEntry(nil, &a)
+		if err != nil {
+			return // severity or ranges that JSON cannot hold
+		}
+		w, err := decodeEntry("Go", again)
+		if err != nil {
+			t.Fatalf("re-encoded %x does not decode: %v", again, err)
+		}
+		a.EcosystemSpecific, a.DatabaseSpecific, w.EcosystemSpecific, w.DatabaseSpecific = nil, nil, nil, nil
+		slices.SortStableFunc(a.Ranges, func(x, y Range) int { return cmp.Compare(compactRank(x), compactRank(y)) })
+		if diff := gocmp.Diff(a, w, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("re-encoding changed the entry (-first +second):\n%s", diff)
 		}
 	})
 }
