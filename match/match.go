@@ -77,19 +77,11 @@ func Match(ctx context.Context, inv inventory.Inventory, db DB, opts Options) (R
 	if err := m.matchGroups(ctx, inv, groups, pkgs, task); err != nil {
 		return res, err
 	}
-	// Findings in inventory order, as one goroutine would have found them,
-	// so equal findings keep the same order through the sort.
 	unmatched := map[string]int{}
-	n := 0
 	for i := range pkgs {
 		if pkgs[i].unmatched != "" {
 			unmatched[pkgs[i].unmatched]++
 		}
-		n += len(pkgs[i].findings)
-	}
-	res.Findings = make([]finding.Finding, 0, n)
-	for i := range pkgs {
-		res.Findings = append(res.Findings, pkgs[i].findings...)
 	}
 	for _, reason := range sortedKeys(unmatched) {
 		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteWarning,
@@ -98,27 +90,38 @@ func Match(ctx context.Context, inv inventory.Inventory, db DB, opts Options) (R
 	for _, n := range sortedKeys(m.notes) {
 		res.Notes = append(res.Notes, finding.Note{Level: finding.NoteInfo, Message: n})
 	}
-	res.Findings = sortFindings(res.Findings)
+	res.Findings = sortFindings(pkgs)
 	return res, nil
 }
 
-// sortFindings orders findings by finding.Compare, keeping the order of
-// equal ones. It sorts positions and moves each Finding once: sorting the
-// large structs in place spent more time copying than comparing.
-func sortFindings(fs []finding.Finding) []finding.Finding {
-	idx := make([]int, len(fs))
-	for i := range idx {
-		idx[i] = i
+// sortFindings gathers the packages' findings in inventory order, as one
+// goroutine would have found them, and orders them by finding.Compare,
+// keeping the order of equal ones. It sorts pointers and copies each
+// (large) Finding once, into the result: sorting the structs in place spent
+// more time copying than comparing.
+func sortFindings(pkgs []pkgMatch) []finding.Finding {
+	type ref struct {
+		f *finding.Finding
+		i int // position in inventory order
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := finding.Compare(&fs[a], &fs[b]); c != 0 {
+	var refs []ref
+	for i := range pkgs {
+		for k := range pkgs[i].findings {
+			refs = append(refs, ref{&pkgs[i].findings[k], len(refs)})
+		}
+	}
+	slices.SortFunc(refs, func(a, b ref) int {
+		if c := finding.Compare(a.f, b.f); c != 0 {
 			return c
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(a.i, b.i)
 	})
-	out := make([]finding.Finding, len(fs))
-	for i, j := range idx {
-		out[i] = fs[j]
+	if len(refs) == 0 {
+		return nil
+	}
+	out := make([]finding.Finding, len(refs))
+	for i, r := range refs {
+		out[i] = *r.f
 	}
 	return out
 }
@@ -356,8 +359,9 @@ func (m *matcher) pkg(p *inventory.Package, id Identity, eco string, advs []vuln
 	if eco != id.Ecosystem {
 		id.Why = strings.TrimPrefix(id.Why+"; matched against "+eco, "; ")
 	}
-	var out []finding.Finding
-	for _, group := range mergeAliases(hits) {
+	groups := mergeAliases(hits)
+	out := make([]finding.Finding, 0, len(groups))
+	for _, group := range groups {
 		out = append(out, m.finding(p, id, group, cmpr))
 	}
 	return out, nil

@@ -229,7 +229,9 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 		for _, n := range batch {
 			args = append(args, n)
 		}
-		rows, err := s.db.QueryContext(ctx, `SELECT package, advisory, entry FROM affected WHERE ecosystem = ? AND package IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`, args...)
+		// The order is the primary key's: SQLite reads it without sorting.
+		rows, err := s.db.QueryContext(ctx, `SELECT package, advisory, entry FROM affected WHERE ecosystem = ? AND package IN (?`+strings.Repeat(", ?", len(batch)-1)+`)
+			ORDER BY package, advisory, seq`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up %d packages of %s: %w", len(batch), ecosystem, err)
 		}
@@ -246,18 +248,19 @@ func (s *Store) LookupMany(ctx context.Context, ecosystem string, names []string
 	return out, nil
 }
 
-// scanAdvisories reads lookup rows, grouped by indexed package name, then
-// the headers of their advisories, each read and decoded once however many
-// entries and packages it has.
+// scanAdvisories reads lookup rows, in (package, advisory, seq) order,
+// then the headers of their advisories, each read and decoded once however
+// many entries and packages it has.
 func (s *Store) scanAdvisories(ctx context.Context, ecosystem string, rows *sql.Rows) (map[string][]Advisory, error) {
 	defer rows.Close()
 	out := map[string][]Advisory{}
 	type slot struct {
-		pkg   string
-		rowid int64
+		pkg string
+		i   int // index in out[pkg]
 	}
-	at := map[slot]int{}        // index in out[pkg]
 	slots := map[int64][]slot{} // where each advisory is used
+	var lastPkg string
+	lastRowid := int64(-1)
 	for rows.Next() {
 		var pkg string
 		var rowid int64
@@ -269,14 +272,15 @@ func (s *Store) scanAdvisories(ctx context.Context, ecosystem string, rows *sql.
 		if err != nil {
 			return nil, fmt.Errorf("corrupt record %d: %w", rowid, err)
 		}
-		sl := slot{pkg, rowid}
-		if i, ok := at[sl]; ok {
-			out[pkg][i].Affected = append(out[pkg][i].Affected, aff)
+		list := out[pkg]
+		if pkg == lastPkg && rowid == lastRowid {
+			last := &list[len(list)-1]
+			last.Affected = append(last.Affected, aff)
 			continue
 		}
-		at[sl] = len(out[pkg])
-		slots[rowid] = append(slots[rowid], sl)
-		out[pkg] = append(out[pkg], Advisory{Vulnerability: Vulnerability{Affected: []Affected{aff}}})
+		lastPkg, lastRowid = pkg, rowid
+		slots[rowid] = append(slots[rowid], slot{pkg, len(list)})
+		out[pkg] = append(list, Advisory{Vulnerability: Vulnerability{Affected: []Affected{aff}}})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -307,7 +311,7 @@ func (s *Store) scanAdvisories(ctx context.Context, ecosystem string, rows *sql.
 				return nil, fmt.Errorf("corrupt record %d: %w", rowid, err)
 			}
 			for _, sl := range slots[rowid] {
-				a := &out[sl.pkg][at[sl]]
+				a := &out[sl.pkg][sl.i]
 				affs := a.Affected
 				a.Source, a.Vulnerability = src, h
 				a.Affected = affs
