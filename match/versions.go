@@ -41,15 +41,7 @@ func (m *memoComparer) Valid(s string) error {
 }
 
 func (m *memoComparer) Compare(a, b string) (int, error) {
-	va, err := m.Parse(a)
-	if err != nil {
-		return 0, err
-	}
-	vb, err := m.Parse(b)
-	if err != nil {
-		return 0, err
-	}
-	return va.Compare(vb)
+	return version.CompareWith(m.Parse, a, b)
 }
 
 // orderings hands out one memoComparer per scheme.

@@ -115,12 +115,16 @@ func (s safe) Valid(v string) error {
 	return err
 }
 
-func (s safe) Compare(a, b string) (int, error) {
-	va, err := s.Parse(a)
+func (s safe) Compare(a, b string) (int, error) { return CompareWith(s.Parse, a, b) }
+
+// CompareWith orders a and b as parse reads them: a Comparer's Compare
+// with another source of parsed versions, such as a memo of them.
+func CompareWith(parse func(string) (Version, error), a, b string) (int, error) {
+	va, err := parse(a)
 	if err != nil {
 		return 0, err
 	}
-	vb, err := s.Parse(b)
+	vb, err := parse(b)
 	if err != nil {
 		return 0, err
 	}

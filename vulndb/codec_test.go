@@ -4,7 +4,7 @@ import (
 	"archive/zip"
 	"cmp"
 	"encoding/json"
-	"io"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -27,20 +27,26 @@ var edgeHeader = Vulnerability{
 	DatabaseSpecific: json.RawMessage(` {"html": "<b>&</b>", "n" : 1} `),
 }
 
+// viaJSON is in marshalled to JSON and read back as a T.
+func viaJSON[T any](t *testing.T, in any) T {
+	t.Helper()
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // jsonHeader is the header as an OSV JSON round trip gives it: what
 // decodeHeader must return.
 func jsonHeader(t *testing.T, v Vulnerability) Vulnerability {
 	t.Helper()
 	v.Affected, v.Details = nil, ""
-	b, err := json.Marshal(&v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out Vulnerability
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return viaJSON[Vulnerability](t, &v)
 }
 
 // checkRoundTrip checks the stored forms of v: its header, and each of its
@@ -50,18 +56,11 @@ func checkRoundTrip(t *testing.T, v Vulnerability) {
 	t.Helper()
 	checkHeaderRoundTrip(t, v)
 	norm := func(a Affected) any {
+		a.Ranges = slices.Clone(a.Ranges)
 		slices.SortStableFunc(a.Ranges, func(x, y Range) int {
 			return cmp.Compare(compactRank(x), compactRank(y))
 		})
-		b, err := json.Marshal(a)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var x any
-		if err := json.Unmarshal(b, &x); err != nil {
-			t.Fatal(err)
-		}
-		return x
+		return viaJSON[any](t, a)
 	}
 	for i, a := range v.Affected {
 		b, err := appendEntry(nil, &a)
@@ -123,12 +122,7 @@ func TestCodecRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range zr.File {
-				rc, err := f.Open()
-				if err != nil {
-					t.Fatal(err)
-				}
-				b, err := io.ReadAll(rc)
-				rc.Close()
+				b, err := fs.ReadFile(zr, f.Name)
 				if err != nil {
 					t.Fatal(err)
 				}
