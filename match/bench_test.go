@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/inventory"
@@ -257,4 +260,45 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestParallelMatchesSequential: matching ecosystems on several workers
+// gives exactly what one worker gives. Small real samples, so it also runs
+// under -race -short.
+func TestParallelMatchesSequential(t *testing.T) {
+	db := buildDB(t, sharedDir(t, "vulndata", "samples"))
+	ctx := context.Background()
+	var inv inventory.Inventory
+	for _, part := range []struct{ eco, dbEco, ver string }{
+		{inventory.AlmaLinux + ":9", "AlmaLinux:9", "0.1-1.el9"},
+		{inventory.Go, "Go", "v0.0.1"},
+		{inventory.PyPI, "PyPI", "0.1"},
+		{inventory.CratesIO, "crates.io", "0.1.0"},
+		{inventory.NPM, "npm", "0.0.1"},
+		{inventory.Alpine + ":v3.18", "Alpine:edge", "0.1-r0"},
+		{inventory.Debian + ":11", "Debian:11", "0.1-1"},
+	} {
+		names, err := db.Names(ctx, part.dbEco, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			inv.Packages = append(inv.Packages, inventory.Package{Name: n, Version: part.ver, Ecosystem: part.eco})
+		}
+	}
+	match := func(procs int) Result {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		res, err := Match(ctx, inv, db, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	one := match(1)
+	if len(one.Findings) < 50 {
+		t.Fatalf("%d findings from %d packages: the samples no longer exercise matching", len(one.Findings), len(inv.Packages))
+	}
+	if diff := cmp.Diff(one, match(4)); diff != "" {
+		t.Errorf("4 workers differ from 1 (-one +four):\n%s", diff)
+	}
 }
