@@ -33,8 +33,16 @@ func sharedDir(t testing.TB, parts ...string) string {
 	return p
 }
 
-// buildDB imports real feed files into a fresh database.
+// buildDB imports real feed files into a fresh database and opens it.
 func buildDB(t testing.TB, paths ...string) *vulndb.Store {
+	t.Helper()
+	s := openStore(t, buildDBFile(t, paths...))
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// buildDBFile imports real feed files into a fresh database file.
+func buildDBFile(t testing.TB, paths ...string) string {
 	t.Helper()
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "sluice.db")
@@ -49,18 +57,23 @@ func buildDB(t testing.TB, paths ...string) *vulndb.Store {
 	if err := b.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	s, err := vulndb.Open(ctx, db)
+	return db
+}
+
+// openStore opens a database file; the caller closes it.
+func openStore(t testing.TB, path string) *vulndb.Store {
+	t.Helper()
+	s, err := vulndb.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
 	return s
 }
 
 // readAPK reads the P (name), V (version) and o (origin) fields of an apk
 // installed database: just what matching needs (the apk cataloger proper
 // lives in inventory/apk).
-func readAPK(t *testing.T, path string) []inventory.Package {
+func readAPK(t testing.TB, path string) []inventory.Package {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -392,7 +405,7 @@ func TestDebianTrackerSeverity(t *testing.T) {
 // readDpkgStatus reads Package, Version and Source ("name" or "name (ver)")
 // of a dpkg status file: just what matching needs (the dpkg cataloger proper
 // lives in inventory/dpkg).
-func readDpkgStatus(t *testing.T, path string) []inventory.Package {
+func readDpkgStatus(t testing.TB, path string) []inventory.Package {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -20,8 +20,9 @@ type verdict struct {
 // evaluate decides whether version v is affected by an OSV affected entry,
 // exactly as the OSV schema specifies: the "versions" list, then every
 // ECOSYSTEM or SEMVER range (GIT ranges name commits and are ignored).
-// eco is the ordering of the package's ecosystem.
-func evaluate(a *vulndb.Affected, v string, eco version.Comparer) (verdict, error) {
+// eco is the ordering of the package's ecosystem, semver that of SEMVER
+// ranges in ecosystems that order versions otherwise.
+func evaluate(a *vulndb.Affected, v string, eco, semver version.Comparer) (verdict, error) {
 	var out verdict
 	var firstErr error
 	rangeWhy := false
@@ -41,7 +42,7 @@ func evaluate(a *vulndb.Affected, v string, eco version.Comparer) (verdict, erro
 			if eco.Scheme() == "go" || eco.Scheme() == "semver" {
 				c = eco
 			} else {
-				c, _ = version.For("SEMVER")
+				c = semver
 			}
 		default:
 			continue

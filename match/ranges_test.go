@@ -21,6 +21,9 @@ func ev(kind, v string) vulndb.Event {
 	return vulndb.Event{Limit: v}
 }
 
+// semverOrder is the ordering of SEMVER ranges.
+var semverOrder, _ = version.For(vulndb.RangeSemver)
+
 func TestEvaluate(t *testing.T) {
 	rng := func(typ string, e ...vulndb.Event) vulndb.Range { return vulndb.Range{Type: typ, Events: e} }
 	tests := []struct {
@@ -58,7 +61,7 @@ func TestEvaluate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := evaluate(&tt.aff, tt.v, c)
+			got, err := evaluate(&tt.aff, tt.v, c, semverOrder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,7 +75,7 @@ func TestEvaluate(t *testing.T) {
 func TestEvaluateBadVersions(t *testing.T) {
 	c, _ := version.For("PyPI")
 	aff := vulndb.Affected{Ranges: []vulndb.Range{{Type: "ECOSYSTEM", Events: []vulndb.Event{{Introduced: "0"}, {Fixed: "not a version!"}}}}}
-	if _, err := evaluate(&aff, "1.0", c); err == nil {
+	if _, err := evaluate(&aff, "1.0", c, semverOrder); err == nil {
 		t.Error("a range with an unparsable fixed version evaluated without error")
 	}
 }

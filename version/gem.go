@@ -22,10 +22,9 @@ var (
 )
 
 func (gem) Scheme() string { return "gem" }
-func (gem) Compare(a, b string) (int, error) {
-	return compareParsed("gem", a, b, parseGem, compareGem)
+func (gem) Parse(v string) (Version, error) {
+	return parseWith("gem", v, parseGem, compareGem)
 }
-func (gem) Valid(v string) error { _, err := parseGem(v); return wrapValid("gem", v, err) }
 
 // gemSeg is one segment: a number, or a string when num is false.
 type gemSeg struct {

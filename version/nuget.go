@@ -13,10 +13,9 @@ import (
 type nuget struct{}
 
 func (nuget) Scheme() string { return "nuget" }
-func (nuget) Compare(a, b string) (int, error) {
-	return compareParsed("nuget", a, b, parseNuGet, compareNuGet)
+func (nuget) Parse(v string) (Version, error) {
+	return parseWith("nuget", v, parseNuGet, compareNuGet)
 }
-func (nuget) Valid(v string) error { _, err := parseNuGet(v); return wrapValid("nuget", v, err) }
 
 type nugetVersion struct {
 	release [4]uint64

@@ -21,10 +21,9 @@ import (
 type deb struct{}
 
 func (deb) Scheme() string { return "deb" }
-func (deb) Compare(a, b string) (int, error) {
-	return compareParsed("deb", a, b, parseDeb, debv.Compare)
+func (deb) Parse(v string) (Version, error) {
+	return parseWith("deb", v, parseDeb, debv.Compare)
 }
-func (deb) Valid(v string) error { _, err := parseDeb(v); return wrapValid("deb", v, err) }
 
 func parseDeb(s string) (debv.Version, error) {
 	v, err := debv.Parse(s)
@@ -42,10 +41,9 @@ func parseDeb(s string) (debv.Version, error) {
 type apk struct{}
 
 func (apk) Scheme() string { return "apk" }
-func (apk) Compare(a, b string) (int, error) {
-	return compareParsed("apk", a, b, parseAPK, apkv.Version.Compare)
+func (apk) Parse(v string) (Version, error) {
+	return parseWith("apk", v, parseAPK, apkv.Version.Compare)
 }
-func (apk) Valid(v string) error { _, err := parseAPK(v); return wrapValid("apk", v, err) }
 
 // apkPattern is apk-tools' version grammar (src/version.c): numbers, an
 // optional letter, suffixes, an optional ~hash and -rN. Checking it first
@@ -63,10 +61,9 @@ func parseAPK(s string) (apkv.Version, error) {
 type rpm struct{}
 
 func (rpm) Scheme() string { return "rpm" }
-func (rpm) Compare(a, b string) (int, error) {
-	return compareParsed("rpm", a, b, parseRPM, rpmv.Version.Compare)
+func (rpm) Parse(v string) (Version, error) {
+	return parseWith("rpm", v, parseRPM, rpmv.Version.Compare)
 }
-func (rpm) Valid(v string) error { _, err := parseRPM(v); return wrapValid("rpm", v, err) }
 
 func parseRPM(s string) (rpmv.Version, error) {
 	if s == "" || strings.IndexFunc(s, unicode.IsSpace) >= 0 {
@@ -88,12 +85,8 @@ func parseRPM(s string) (rpmv.Version, error) {
 type semverScheme struct{}
 
 func (semverScheme) Scheme() string { return "semver" }
-func (semverScheme) Compare(a, b string) (int, error) {
-	return compareParsed("semver", a, b, parseSemver, semver.Compare)
-}
-func (semverScheme) Valid(v string) error {
-	_, err := parseSemver(v)
-	return wrapValid("semver", v, err)
+func (semverScheme) Parse(v string) (Version, error) {
+	return parseWith("semver", v, parseSemver, semver.Compare)
 }
 
 func parseSemver(s string) (string, error) {
@@ -113,10 +106,9 @@ func parseSemver(s string) (string, error) {
 type golang struct{}
 
 func (golang) Scheme() string { return "go" }
-func (golang) Compare(a, b string) (int, error) {
-	return compareParsed("go", a, b, parseGo, semver.Compare)
+func (golang) Parse(v string) (Version, error) {
+	return parseWith("go", v, parseGo, semver.Compare)
 }
-func (golang) Valid(v string) error { _, err := parseGo(v); return wrapValid("go", v, err) }
 
 func parseGo(s string) (string, error) {
 	v := strings.TrimPrefix(s, "go")
@@ -149,20 +141,18 @@ func parseGo(s string) (string, error) {
 type pep440 struct{}
 
 func (pep440) Scheme() string { return "pep440" }
-func (pep440) Compare(a, b string) (int, error) {
-	return compareParsed("pep440", a, b, pep440v.Parse, pep440v.Version.Compare)
+func (pep440) Parse(v string) (Version, error) {
+	return parseWith("pep440", v, pep440v.Parse, pep440v.Version.Compare)
 }
-func (pep440) Valid(v string) error { _, err := pep440v.Parse(v); return wrapValid("pep440", v, err) }
 
 // maven is Maven's ComparableVersion ordering (qualifiers alpha < beta <
 // milestone < rc < snapshot < release < sp).
 type maven struct{}
 
 func (maven) Scheme() string { return "maven" }
-func (maven) Compare(a, b string) (int, error) {
-	return compareParsed("maven", a, b, parseMaven, mvnv.Version.Compare)
+func (maven) Parse(v string) (Version, error) {
+	return parseWith("maven", v, parseMaven, mvnv.Version.Compare)
 }
-func (maven) Valid(v string) error { _, err := parseMaven(v); return wrapValid("maven", v, err) }
 
 func parseMaven(s string) (mvnv.Version, error) {
 	if strings.TrimSpace(s) == "" {
@@ -175,14 +165,6 @@ func parseMaven(s string) (mvnv.Version, error) {
 type npm struct{}
 
 func (npm) Scheme() string { return "npm" }
-func (npm) Compare(a, b string) (int, error) {
-	return compareParsed("npm", a, b, npmv.NewVersion, npmv.Version.Compare)
-}
-func (npm) Valid(v string) error { _, err := npmv.NewVersion(v); return wrapValid("npm", v, err) }
-
-func wrapValid(scheme, v string, err error) error {
-	if err != nil {
-		return invalid(scheme, v, err)
-	}
-	return nil
+func (npm) Parse(v string) (Version, error) {
+	return parseWith("npm", v, npmv.NewVersion, npmv.Version.Compare)
 }

@@ -24,6 +24,25 @@ type Comparer interface {
 	Compare(a, b string) (int, error)
 	// Valid reports whether v parses in this scheme.
 	Valid(v string) error
+	// Parse reads v once, for callers that compare one version many
+	// times: match evaluates every range of every advisory against it.
+	Parse(v string) (Version, error)
+}
+
+// Version is a version that a Comparer parsed.
+type Version interface {
+	// Compare returns -1, 0 or +1 as this version is lower than, equal to
+	// or higher than w, which must come from a Comparer of the same scheme.
+	Compare(w Version) (int, error)
+	// String is the version as it was parsed.
+	String() string
+}
+
+// ordering is what each scheme implements: its name and a parser whose
+// results carry their order. safe derives Compare and Valid from Parse.
+type ordering interface {
+	Scheme() string
+	Parse(v string) (Version, error)
 }
 
 // ErrUnknownEcosystem is returned by For for an ecosystem without an ordering.
@@ -31,7 +50,7 @@ var ErrUnknownEcosystem = errors.New("no version ordering for ecosystem")
 
 // schemes maps OSV ecosystem names (without the ":release" suffix) to an
 // ordering. https://ossf.github.io/osv-schema/#affectedpackage-field
-var schemes = map[string]Comparer{
+var schemes = map[string]ordering{
 	"Debian": deb{}, "Ubuntu": deb{}, "Echo": deb{},
 	"Alpine": apk{}, "Wolfi": apk{}, "Chainguard": apk{}, "Alpaquita": apk{}, "BellSoft Hardened Containers": apk{},
 	"AlmaLinux": rpm{}, "Rocky Linux": rpm{}, "Red Hat": rpm{}, "SUSE": rpm{}, "openSUSE": rpm{},
@@ -64,9 +83,9 @@ func Compare(ecosystem, a, b string) (int, error) {
 
 // safe turns a panic inside a third-party parser into an error: the libraries
 // we wrap were not all written for hostile input.
-type safe struct{ c Comparer }
+type safe struct{ o ordering }
 
-func (s safe) Scheme() string { return s.c.Scheme() }
+func (s safe) Scheme() string { return s.o.Scheme() }
 
 // MaxLen is the longest version string any scheme accepts; real versions
 // are far shorter, and the limit bounds the work per comparison.
@@ -79,31 +98,60 @@ func checkLen(scheme, v string) error {
 	return nil
 }
 
-func (s safe) Compare(a, b string) (n int, err error) {
-	if err := checkLen(s.c.Scheme(), a); err != nil {
-		return 0, err
-	}
-	if err := checkLen(s.c.Scheme(), b); err != nil {
-		return 0, err
+func (s safe) Parse(v string) (_ Version, err error) {
+	if err := checkLen(s.o.Scheme(), v); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			n, err = 0, fmt.Errorf("%s: compare %q with %q: %v", s.c.Scheme(), a, b, r)
+			err = fmt.Errorf("%s: parse %q: %v", s.o.Scheme(), v, r)
 		}
 	}()
-	return s.c.Compare(a, b)
+	return s.o.Parse(v)
 }
 
-func (s safe) Valid(v string) (err error) {
-	if err := checkLen(s.c.Scheme(), v); err != nil {
-		return err
+func (s safe) Valid(v string) error {
+	_, err := s.Parse(v)
+	return err
+}
+
+func (s safe) Compare(a, b string) (int, error) { return CompareWith(s.Parse, a, b) }
+
+// CompareWith orders a and b as parse reads them: a Comparer's Compare
+// with another source of parsed versions, such as a memo of them.
+func CompareWith(parse func(string) (Version, error), a, b string) (int, error) {
+	va, err := parse(a)
+	if err != nil {
+		return 0, err
+	}
+	vb, err := parse(b)
+	if err != nil {
+		return 0, err
+	}
+	return va.Compare(vb)
+}
+
+// parsed is a version of one scheme, parsed into the form T that the
+// scheme's library orders with cmp.
+type parsed[T any] struct {
+	scheme, s string
+	v         T
+	cmp       func(T, T) int
+}
+
+func (p parsed[T]) String() string { return p.s }
+
+func (p parsed[T]) Compare(w Version) (n int, err error) {
+	q, ok := w.(parsed[T])
+	if !ok || q.scheme != p.scheme {
+		return 0, fmt.Errorf("%s: compare %q with a version of another scheme (%v)", p.scheme, p.s, w)
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: parse %q: %v", s.c.Scheme(), v, r)
+			n, err = 0, fmt.Errorf("%s: compare %q with %q: %v", p.scheme, p.s, q.s, r)
 		}
 	}()
-	return s.c.Valid(v)
+	return sign(p.cmp(p.v, q.v)), nil
 }
 
 // sign maps any integer onto -1, 0, +1.
@@ -125,15 +173,11 @@ func invalid(scheme, v string, err error) error {
 	return fmt.Errorf("invalid %s version %q: %w", scheme, v, err)
 }
 
-// compareParsed parses both sides with parse and orders them with cmp.
-func compareParsed[T any](scheme, a, b string, parse func(string) (T, error), cmp func(T, T) int) (int, error) {
-	va, err := parse(a)
+// parseWith parses s with parse and pairs the result with its ordering.
+func parseWith[T any](scheme, s string, parse func(string) (T, error), cmp func(T, T) int) (Version, error) {
+	v, err := parse(s)
 	if err != nil {
-		return 0, invalid(scheme, a, err)
+		return nil, invalid(scheme, s, err)
 	}
-	vb, err := parse(b)
-	if err != nil {
-		return 0, invalid(scheme, b, err)
-	}
-	return sign(cmp(va, vb)), nil
+	return parsed[T]{scheme: scheme, s: s, v: v, cmp: cmp}, nil
 }

@@ -97,6 +97,20 @@ func TestCompare(t *testing.T) {
 			if diff := cmp.Diff([]int{tt.want, -tt.want}, []int{got, back}); diff != "" {
 				t.Errorf("Compare(%q, %q) and reverse (-want +got):\n%s", tt.a, tt.b, diff)
 			}
+			// Parsed once, the versions order the same.
+			c, _ := For(tt.ecosystem)
+			va, err := c.Parse(tt.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vb, err := c.Parse(tt.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := va.Compare(vb)
+			if err != nil || n != tt.want || va.String() != tt.a {
+				t.Errorf("Parse(%q).Compare(Parse(%q)) = %d, %v (String %q), want %d", tt.a, tt.b, n, err, va.String(), tt.want)
+			}
 		})
 	}
 }
@@ -132,6 +146,26 @@ func TestInvalid(t *testing.T) {
 				t.Errorf("Compare(%q, 1.0) = nil error, want one", tt.v)
 			}
 		})
+	}
+}
+
+// TestCompareSchemesMixed: versions of two schemes do not compare, even
+// when both parse to the same Go type (semver and Go are both strings).
+func TestCompareSchemesMixed(t *testing.T) {
+	for _, pair := range [][2]string{{"Go", "crates.io"}, {"PyPI", "npm"}} {
+		a, _ := For(pair[0])
+		b, _ := For(pair[1])
+		va, err := a.Parse("1.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, err := b.Parse("1.0.0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := va.Compare(vb); err == nil {
+			t.Errorf("%s version compared with a %s one without error", pair[0], pair[1])
+		}
 	}
 }
 

@@ -3,7 +3,6 @@ package vulndb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,8 +33,10 @@ type Builder struct {
 	log       *slog.Logger
 	reset     map[string]bool
 	added     int
+	header    []byte // reused encoding buffers
+	entry     []byte
 
-	find, insAdv, insAff, insID *sql.Stmt
+	find, insAdv, insDetails, insAff, insID *sql.Stmt
 }
 
 // Create starts building the database at path.
@@ -95,8 +96,9 @@ func Create(ctx context.Context, path string, opts BuildOptions) (_ *Builder, er
 		q   string
 	}{
 		{&b.find, `SELECT rowid FROM advisories WHERE source = ? AND vid = ?`},
-		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header, details) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&b.insAff, `INSERT INTO affected (advisory, ecosystem, package, name, purl, ranges, data, versions, eco_specific, db_specific) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.insAdv, `INSERT INTO advisories (source, vid, modified, withdrawn, header) VALUES (?, ?, ?, ?, ?)`},
+		{&b.insDetails, `INSERT INTO details (advisory, text) VALUES (?, ?)`},
+		{&b.insAff, `INSERT INTO affected (ecosystem, package, advisory, seq, entry) VALUES (?, ?, ?, ?, ?)`},
 		{&b.insID, `INSERT INTO ids (vid, advisory) VALUES (?, ?)`},
 	} {
 		if *p.dst, err = b.tx.PrepareContext(ctx, p.q); err != nil {
@@ -137,6 +139,7 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 		for _, q := range []string{
 			`DELETE FROM affected WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?)`,
 			`DELETE FROM ids WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?)`,
+			`DELETE FROM details WHERE advisory IN (SELECT rowid FROM advisories WHERE source = ?)`,
 			`DELETE FROM advisories WHERE source = ?`,
 		} {
 			if _, err := b.tx.ExecContext(ctx, q, source); err != nil {
@@ -149,7 +152,7 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 	switch err := b.find.QueryRowContext(ctx, source, v.ID).Scan(&old); err {
 	case nil:
 		// A feed listing the same ID twice: the later record wins.
-		for _, q := range []string{`DELETE FROM affected WHERE advisory = ?`, `DELETE FROM ids WHERE advisory = ?`, `DELETE FROM advisories WHERE rowid = ?`} {
+		for _, q := range []string{`DELETE FROM affected WHERE advisory = ?`, `DELETE FROM ids WHERE advisory = ?`, `DELETE FROM details WHERE advisory = ?`, `DELETE FROM advisories WHERE rowid = ?`} {
 			if _, err := b.tx.ExecContext(ctx, q, old); err != nil {
 				return fmt.Errorf("replace %s: %w", v.ID, err)
 			}
@@ -158,13 +161,11 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 	default:
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
-	header := *v
-	header.Affected, header.Details = nil, ""
-	hb, err := json.Marshal(&header)
-	if err != nil {
+	var err error
+	if b.header, err = appendHeader(b.header[:0], v); err != nil {
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
-	res, err := b.insAdv.ExecContext(ctx, source, v.ID, formatTime(v.Modified.Time), boolInt(v.IsWithdrawn()), hb, v.Details)
+	res, err := b.insAdv.ExecContext(ctx, source, v.ID, formatTime(v.Modified.Time), boolInt(v.IsWithdrawn()), b.header)
 	if err != nil {
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
@@ -172,17 +173,18 @@ func (b *Builder) Add(ctx context.Context, source string, v *Vulnerability) erro
 	if err != nil {
 		return fmt.Errorf("add %s: %w", v.ID, err)
 	}
+	if _, err := b.insDetails.ExecContext(ctx, rowid, v.Details); err != nil {
+		return fmt.Errorf("add %s: %w", v.ID, err)
+	}
 	for i := range v.Affected {
 		a := &v.Affected[i]
 		if a.Package.Ecosystem == "" || a.Package.Name == "" {
 			continue // purl-only entries cannot be indexed by name
 		}
-		ranges, data, versions, eco, dbs, err := encodeAffected(a)
-		if err != nil {
+		if b.entry, err = appendEntry(b.entry[:0], a); err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
-		if _, err := b.insAff.ExecContext(ctx, rowid, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name),
-			a.Package.Name, a.Package.PURL, ranges, data, versions, eco, dbs); err != nil {
+		if _, err := b.insAff.ExecContext(ctx, a.Package.Ecosystem, NormalizeName(a.Package.Ecosystem, a.Package.Name), rowid, i, b.entry); err != nil {
 			return fmt.Errorf("add %s: %w", v.ID, err)
 		}
 	}
@@ -223,6 +225,11 @@ func (b *Builder) Commit(ctx context.Context) error {
 		}
 		if _, err := b.tx.ExecContext(ctx, `INSERT INTO sources (name, records, modified, imported)
 			SELECT source, count(*), max(modified), ? FROM advisories WHERE source = ? GROUP BY source`, now, src); err != nil {
+			return b.fail(err)
+		}
+	}
+	for _, q := range []string{`DELETE FROM ecosystems`, `INSERT INTO ecosystems SELECT DISTINCT ecosystem FROM affected`} {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return b.fail(err)
 		}
 	}

@@ -158,6 +158,14 @@ func TestStoreRebuildKeepsOtherSources(t *testing.T) {
 	if diff := cmp.Diff(map[string]int{"osv:Go": 1, "osv:PyPI": len(loadSamples(t, "PyPI"))}, got); diff != "" {
 		t.Errorf("records per source (-want +got):\n%s", diff)
 	}
+	// The ecosystems list is rewritten at every commit, from all sources.
+	ecos, err := s.Ecosystems(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Go", "PyPI"}, ecos); diff != "" {
+		t.Errorf("ecosystems (-want +got):\n%s", diff)
+	}
 	if m, _ := filepath.Glob(filepath.Join(dir, ".*tmp*")); len(m) != 0 {
 		t.Errorf("temporary files left behind: %v", m)
 	}
@@ -191,21 +199,37 @@ func TestAbortKeepsOldDatabase(t *testing.T) {
 	}
 }
 
-func TestNewerSchemaIsAnError(t *testing.T) {
+// TestOtherSchemaIsAnError: a database of another layout is refused with
+// an error saying which and what to do, and is not used as a build's base.
+func TestOtherSchemaIsAnError(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sluice.db")
-	build(t, path, "", map[string][]Vulnerability{"osv:Go": loadSamples(t, "Go")[:1]})
-	db, err := openDB(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	_, err = Open(ctx, path)
-	if !errors.Is(err, ErrNewerSchema) {
-		t.Fatalf("Open of a schema-99 database: err = %v, want ErrNewerSchema", err)
+	for _, tt := range []struct {
+		version string
+		want    error
+		hint    string
+	}{
+		{"99", ErrNewerSchema, "upgrade sluice"},
+		{"1", ErrOlderSchema, "sluice db import --replace"},
+	} {
+		t.Run(tt.version, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sluice.db")
+			build(t, path, "", map[string][]Vulnerability{"osv:Go": loadSamples(t, "Go")[:1]})
+			db, err := openDB(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`UPDATE meta SET value = ? WHERE key = 'schema_version'`, tt.version); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			_, err = Open(ctx, path)
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.hint) {
+				t.Fatalf("Open of a schema-%s database: err = %v, want %v saying %q", tt.version, err, tt.want, tt.hint)
+			}
+			if _, err := Create(ctx, path, BuildOptions{Base: path}); !errors.Is(err, tt.want) {
+				t.Fatalf("Create on a schema-%s base: err = %v, want %v", tt.version, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,10 @@
 # osv-scanner extracts the packages from project/ (go.mod, requirements.txt,
 # Cargo.lock) and also writes them as a CycloneDX SBOM, which sluice scans,
 # so both tools see exactly the same package set.
+#
+#   bench/vuln/run.sh import [ROUNDS] # instead: time `sluice db import` of all
+#                                     # of vulndata (ROUNDS times, default 3)
+#                                     # and print the database size
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -17,6 +21,19 @@ osv="$shared/vulndata/osv"
 [ -d "$osv" ] || { echo "no OSV data at $osv (set SLUICE_SHARED_DIR)"; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+if [ "${1:-}" = import ]; then
+	go build -o "$work/sluice" "$root/cmd/sluice"
+	for i in $(seq "${2:-3}"); do
+		db="$work/import-$i.db"
+		start=$(date +%s%N)
+		"$work/sluice" db import --db "$db" "$shared/vulndata" > /dev/null
+		end=$(date +%s%N)
+		echo "import $i of all vulndata: $(( (end - start) / 1000000 )) ms, $(stat -c %s "$db") bytes"
+	done
+	"$work/sluice" db info --db "$db" | sed -n '2,5p'
+	exit 0
+fi
 
 if [ -z "${OSV_SCANNER:-}" ]; then
 	echo "installing osv-scanner v2.2.2 into $work/bin ..."

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sluice-dev/sluice/finding"
 	"github.com/sluice-dev/sluice/internal/testutil"
+	"github.com/sluice-dev/sluice/vulndb"
 )
 
 const demoData = "../../demo/vulndata"
@@ -227,7 +228,7 @@ func TestDBInfoExportImport(t *testing.T) {
 		Advisories    int `json:"advisories"`
 	}
 	json.Unmarshal([]byte(out), &info)
-	if info.SchemaVersion != 1 || info.Advisories != 291 {
+	if info.SchemaVersion != vulndb.SchemaVersion || info.Advisories != 291 {
 		t.Errorf("info: %+v", info)
 	}
 	exp := filepath.Join(t.TempDir(), "export.db")
