@@ -382,70 +382,30 @@ func (s *Store) Ecosystems(ctx context.Context) ([]string, error) {
 // Get returns every advisory whose ID or alias is id, complete with all its
 // affected entries.
 func (s *Store) Get(ctx context.Context, id string) ([]Advisory, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM ids i JOIN advisories a ON a.rowid = i.advisory
-		JOIN details d ON d.advisory = a.rowid WHERE i.vid = ? ORDER BY a.source, a.vid`, id)
+	var out []Advisory
+	err := s.each(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM ids i JOIN advisories a ON a.rowid = i.advisory
+		JOIN details d ON d.advisory = a.rowid WHERE i.vid = ? ORDER BY a.source, a.vid`, []any{id}, func(a Advisory) error {
+		out = append(out, a)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", id, err)
 	}
-	type row struct {
-		id      int64
-		source  string
-		header  []byte
-		details string
-	}
-	var rs []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.source, &r.header, &r.details); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	rows.Close()
-	var out []Advisory
-	for _, r := range rs {
-		a, err := s.full(ctx, r.id, r.source, r.header, r.details)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
 	return out, nil
-}
-
-// full rebuilds an advisory with every affected entry.
-func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte, details string) (Advisory, error) {
-	v, err := decodeHeader(header)
-	if err != nil {
-		return Advisory{}, fmt.Errorf("corrupt record %d: %w", rowid, err)
-	}
-	a := Advisory{Source: source, Vulnerability: v}
-	a.Details = details
-	rows, err := s.db.QueryContext(ctx, `SELECT ecosystem, entry FROM affected WHERE advisory = ? ORDER BY seq`, rowid)
-	if err != nil {
-		return a, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var eco string
-		var entry sql.RawBytes
-		if err := rows.Scan(&eco, &entry); err != nil {
-			return a, err
-		}
-		aff, err := decodeEntry(eco, entry)
-		if err != nil {
-			return a, fmt.Errorf("corrupt record %s: %w", a.ID, err)
-		}
-		a.Affected = append(a.Affected, aff)
-	}
-	return a, rows.Err()
 }
 
 // All calls fn for every advisory in the database, complete, in source and
 // ID order.
 func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM advisories a JOIN details d ON d.advisory = a.rowid ORDER BY a.source, a.vid`)
+	return s.each(ctx, `SELECT a.rowid, a.source, a.header, d.text FROM advisories a JOIN details d ON d.advisory = a.rowid ORDER BY a.source, a.vid`, nil, fn)
+}
+
+// each runs a query for (rowid, source, header, details) rows and calls fn
+// with each advisory rebuilt whole. The rows are read first and the query
+// closed before the affected entries are fetched, since a SQLite connection
+// serves one statement at a time.
+func (s *Store) each(ctx context.Context, query string, args []any, fn func(Advisory) error) error {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -478,6 +438,34 @@ func (s *Store) All(ctx context.Context, fn func(Advisory) error) error {
 		}
 	}
 	return nil
+}
+
+// full rebuilds an advisory with every affected entry.
+func (s *Store) full(ctx context.Context, rowid int64, source string, header []byte, details string) (Advisory, error) {
+	v, err := decodeHeader(header)
+	if err != nil {
+		return Advisory{}, fmt.Errorf("corrupt record %d: %w", rowid, err)
+	}
+	a := Advisory{Source: source, Vulnerability: v}
+	a.Details = details
+	rows, err := s.db.QueryContext(ctx, `SELECT ecosystem, entry FROM affected WHERE advisory = ? ORDER BY seq`, rowid)
+	if err != nil {
+		return a, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var eco string
+		var entry sql.RawBytes
+		if err := rows.Scan(&eco, &entry); err != nil {
+			return a, err
+		}
+		aff, err := decodeEntry(eco, entry)
+		if err != nil {
+			return a, fmt.Errorf("corrupt record %s: %w", a.ID, err)
+		}
+		a.Affected = append(a.Affected, aff)
+	}
+	return a, rows.Err()
 }
 
 // Export writes a consistent copy of the database to path (atomically: a
