@@ -115,29 +115,28 @@ Exit codes: 0 pass, 1 findings at or above --fail-on (or policy failed),
 	return root
 }
 
-// addCommands lists every command, in help order.
+// addCommands lists every command, grouped in help by the pipeline stage it
+// serves, in pipeline order.
 func addCommands(root *cobra.Command, a *app) {
-	root.AddCommand(
-		newSbomCmd(a),
-		newHookCmd(a),
-		newVerifyCommitsCmd(a),
-		newLintCmd(a),
-		newSecretsCmd(a),
-		newCICmd(a),
-		newVersionCmd(),
-		newReportCmd(a),
-		newConfigCmd(a),
-		newScanCmd(a),
-		newAuditCmd(a),
-		newExplainCmd(a),
-		newDBCmd(a),
-		newKeygenCmd(a),
-		newSignCmd(a),
-		newVerifyCmd(a),
-		newAttestCmd(a),
-		newVerifyAttestationCmd(a),
-		newPromoteCmd(a),
-	)
+	groups := []struct {
+		id, title string
+		cmds      []*cobra.Command
+	}{
+		{"code", "Build files and code:", []*cobra.Command{newLintCmd(a), newSecretsCmd(a), newVerifyCommitsCmd(a), newHookCmd(a)}},
+		{"image", "Images:", []*cobra.Command{newSbomCmd(a), newScanCmd(a), newAuditCmd(a), newDBCmd(a), newExplainCmd(a)}},
+		{"deploy", "Deployment:", []*cobra.Command{newConfigCmd(a)}},
+		{"trust", "Trust:", []*cobra.Command{newKeygenCmd(a), newSignCmd(a), newVerifyCmd(a), newAttestCmd(a), newVerifyAttestationCmd(a), newPromoteCmd(a)}},
+		{"gate", "The gate:", []*cobra.Command{newCICmd(a), newReportCmd(a)}},
+	}
+	cobra.EnableCommandSorting = false
+	for _, g := range groups {
+		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+		for _, c := range g.cmds {
+			c.GroupID = g.id
+			root.AddCommand(c)
+		}
+	}
+	root.AddCommand(newVersionCmd())
 }
 
 func newLogger(w io.Writer, verbose bool) *slog.Logger {
