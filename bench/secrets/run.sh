@@ -3,7 +3,7 @@
 # same inputs: a source tree (default: the Go toolchain at $(go env GOROOT))
 # and a git history (default: this repository). Prints wall time, CPU time
 # (user+sys: the fair figure on a shared machine), throughput, peak memory,
-# findings, the ratios, and how sluice with --config gitleaks.toml agrees with
+# findings, the ratios, and how sluice with --gitleaks-config gitleaks.toml agrees with
 # gitleaks on the same files.
 #
 #   bench/secrets/run.sh                   # everything
@@ -103,8 +103,8 @@ tree_bench() {
 
 	if [ -n "$config" ]; then
 		echo
-		echo "== same rules: sluice --config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
-		measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --no-gitleaksignore --max-file-size 0 --config "$config" -o "$work/sluice-gl.json" "$tree"
+		echo "== same rules: sluice --gitleaks-config gitleaks.toml vs gitleaks --max-decode-depth 0 (no base64/hex decoding)"
+		measure sluice-gitleaks-config "$tree_mb" "$bin/sluice" secrets -f json --no-gitleaksignore --max-file-size 0 --gitleaks-config "$config" -o "$work/sluice-gl.json" "$tree"
 		echo
 		measure gitleaks-nodecode "$tree_mb" "$bin/gitleaks" dir "$tree" --no-banner --exit-code 0 -l warn --max-decode-depth 0 -c "$config" -f json -r "$work/gitleaks-nodecode.json"
 		echo
@@ -145,13 +145,13 @@ measure gitleaks-history "$hist_mb" "$bin/gitleaks" git "$HISTORY_REPO" --no-ban
 echo "  findings $(jq length "$work/gitleaks-h.json")"
 echo "sluice vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history]}")x cpu (goal 10x)"
 if [ -n "$config" ]; then
-	measure sluice-history-gl-config "$hist_mb" "$bin/sluice" secrets --history -f json --no-gitleaksignore --config "$config" -o "$work/sluice-h-gl.json" "$HISTORY_REPO"
+	measure sluice-history-gl-config "$hist_mb" "$bin/sluice" secrets --history -f json --no-gitleaksignore --gitleaks-config "$config" -o "$work/sluice-h-gl.json" "$HISTORY_REPO"
 	echo
 	jq -r '.findings[] | select(.suppressed == null) | "\(.location.commit):\(.location.path):\(.location.line):\(.rule)"' "$work/sluice-h-gl.json" | sort -u >"$work/ha.txt"
 	jq -r '.[] | "\(.Commit):\(.File):\(.StartLine):\(.RuleID)"' "$work/gitleaks-h.json" | sort -u >"$work/hb.txt"
 	echo "  same rules on history (commit:path:line:rule): sluice $(wc -l <"$work/ha.txt"), gitleaks $(wc -l <"$work/hb.txt"), both $(comm -12 "$work/ha.txt" "$work/hb.txt" | wc -l)"
 	comm -3 "$work/ha.txt" "$work/hb.txt" | head -20 | sed 's/^/    differs: /'
-	echo "  sluice --config vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history-gl-config]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history-gl-config]}")x cpu"
+	echo "  sluice --gitleaks-config vs gitleaks on history: $(ratio "${WALL[gitleaks-history]}" "${WALL[sluice-history-gl-config]}")x wall, $(ratio "${CPU[gitleaks-history]}" "${CPU[sluice-history-gl-config]}")x cpu"
 fi
 echo
 echo "reports kept in $work"
