@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -82,7 +83,23 @@ func applyEnv(cmd *cobra.Command) error {
 // loadConfig reads the config file (required only when named explicitly) and
 // fills flags that neither the command line nor the environment set.
 func (a *app) loadConfig(cmd *cobra.Command) error {
-	cfg, err := config.Load(a.configPath, !flagChanged(cmd.Flags(), "config"))
+	explicit := flagChanged(cmd.Flags(), "config")
+	if explicit && strings.EqualFold(filepath.Ext(a.configPath), ".toml") {
+		// gitleaks users write `--config gitleaks.toml`: for the command
+		// that reads gitleaks configs it names one, and .sluice.yaml is
+		// read from its default place.
+		gl := cmd.Flags().Lookup("gitleaks-config")
+		if gl == nil {
+			return usageErrorf("--config %s: a TOML file is a gitleaks configuration, which only sluice secrets reads; --config names the .sluice.yaml file", a.configPath)
+		}
+		if !gl.Changed {
+			if err := gl.Value.Set(a.configPath); err != nil {
+				return err
+			}
+		}
+		a.configPath, explicit = config.DefaultFile, false
+	}
+	cfg, err := config.Load(a.configPath, !explicit)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,8 @@ rated at least high. Secrets in the image config (ENV, build history) are
 the layer cache is not used, so whole secrets never reach the disk.
 
 Rules: sluice's built-in rules (docs/rules/secrets.md), or a gitleaks v8
-configuration given with --gitleaks-config FILE.toml (or .gitleaks.toml at the root of
+configuration given with --gitleaks-config FILE.toml (or --config FILE.toml, as
+gitleaks users write it; or .gitleaks.toml at the root of
 the target); "[extend] useDefault = true" in it adds the built-in rules.
 .gitleaksignore fingerprints at the target root and "gitleaks:allow" or
 "sluice:allow" comments on a line silence findings (kept in the JSON report

@@ -196,12 +196,19 @@ func TestSecretsBaselineAndConfig(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("[[rules]]\nid = \"aws-access-token\"\nregex = '''\\b(AKIA[A-Z2-7]{16})\\b'''\nkeywords = [\"akia\"]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errOut = run(t, "", "secrets", "-f", "json", "--no-gitleaksignore", "--gitleaks-config", cfg, dir)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	// --gitleaks-config, and --config FILE.toml as gitleaks users write it.
+	for _, flag := range []string{"--gitleaks-config", "--config"} {
+		code, out, errOut = run(t, "", "secrets", "-f", "json", "--no-gitleaksignore", flag, cfg, dir)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", flag, code, errOut)
+		}
+		if diff := cmp.Diff([]row{{"aws-access-token", "a.env", 1, ""}}, rows(decode(t, out))); diff != "" {
+			t.Errorf("gitleaks config with %s (-want +got):\n%s", flag, diff)
+		}
 	}
-	if diff := cmp.Diff([]row{{"aws-access-token", "a.env", 1, ""}}, rows(decode(t, out))); diff != "" {
-		t.Errorf("gitleaks config (-want +got):\n%s", diff)
+	// Other commands say what a TOML --config is.
+	if code, _, errOut := run(t, "", "lint", "--config", cfg, dir); code != 2 || !strings.Contains(errOut, "only sluice secrets reads") {
+		t.Errorf("lint --config x.toml: exit %d: %s", code, errOut)
 	}
 	code, _, errOut = run(t, "", "secrets", "-f", "json", "--config", filepath.Join(dir, "missing.toml"), dir)
 	if code != 2 || !strings.Contains(errOut, "missing.toml") {
