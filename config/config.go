@@ -44,6 +44,12 @@ type File struct {
 	AllowedSigners string `yaml:"allowed_signers"`
 	// GPGHome is the GnuPG home whose keys verify-commits accepts.
 	GPGHome string `yaml:"gpg_home"`
+	// SeverityOverrides sets the severity of a rule's findings, whatever
+	// engine reports them (DL3008: low, K8S004: info, AUD002: high).
+	SeverityOverrides map[string]string `yaml:"severity_overrides"`
+	// Ignore turns rules off, each with the reason why; their findings stay
+	// in JSON reports, suppressed.
+	Ignore []IgnoredRule `yaml:"ignore"`
 
 	// The pipeline of `sluice ci` (config/ci.go, docs/ci.md).
 	Targets Targets  `yaml:"targets"`
@@ -103,5 +109,21 @@ func (c *File) validate() error {
 			return fmt.Errorf("fail_on: %w", err)
 		}
 	}
+	for id, v := range c.SeverityOverrides {
+		if _, err := finding.ParseSeverity(v); err != nil {
+			return fmt.Errorf("severity_overrides.%s: %w", id, err)
+		}
+	}
+	for i, r := range c.Ignore {
+		if r.ID == "" || r.Reason == "" {
+			return fmt.Errorf("ignore[%d]: id and reason are required (an ignored rule says why)", i)
+		}
+	}
 	return c.validateCI()
+}
+
+// IgnoredRule is a rule turned off for the whole project.
+type IgnoredRule struct {
+	ID     string `yaml:"id"`
+	Reason string `yaml:"reason"`
 }

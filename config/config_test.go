@@ -77,6 +77,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad severity", "fail_on: severe\n", "fail_on: unknown severity"},
 		{"future version", "version: 9\n", "upgrade sluice"},
 		{"wrong type", "allowed_registries: 3\n", "cfg.yaml:1: cannot unmarshal"},
+		{"bad override", "severity_overrides: {DL3008: lowish}\n", "severity_overrides.DL3008"},
+		{"ignore without reason", "ignore: [{id: DL3059}]\n", "ignore[0]: id and reason are required"},
 		{"unknown stage", "stages:\n  lnt: false\n", `cfg.yaml:2: unknown key "lnt"`},
 		{"threshold kind", "policy:\n  thresholds: {vulns: high}\n", `unknown kind "vulns"`},
 		{"threshold severity", "policy:\n  thresholds: {vuln: bad}\n", "policy.thresholds.vuln"},

@@ -300,6 +300,16 @@ func (r *ciRun) stages(cmd *cobra.Command) ([]pipeline.Stage, error) {
 	if cfg.Promote != nil {
 		out = append(out, pipeline.Stage{Name: "promote", AfterGate: true, Needs: after, Run: r.promote()})
 	}
+	for i := range out {
+		run := out[i].Run
+		out[i].Run = func(ctx context.Context) (*finding.Result, error) {
+			res, err := run(ctx)
+			if res != nil {
+				applyRuleSettings(res, cfg)
+			}
+			return res, err
+		}
+	}
 	return out, nil
 }
 

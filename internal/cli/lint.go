@@ -84,6 +84,9 @@ func (a *app) runLint(cmd *cobra.Command, o *lintOptions, args []string) error {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	if len(o.trusted) == 0 && a.cfg != nil {
+		o.trusted = a.cfg.AllowedRegistries // one allowed-registries list for lint, config and audit
+	}
 	opts := dockerfile.Options{
 		Ignore: o.ignore, Enable: o.enable, Strict: o.strict, TrustedRegistries: o.trusted,
 		AllowedBases: o.allowedBases, NoInlinePragmas: o.disablePragmas, Logger: a.log,

@@ -98,6 +98,9 @@ func (a *app) render(cmd *cobra.Command, o *outputOptions, res finding.Result, k
 	if err != nil {
 		return err
 	}
+	if !keepDecision {
+		applyRuleSettings(&res, a.cfg)
+	}
 	ledger.Apply(&res, time.Now())
 	res.Normalize()
 	sev, set, _ := o.failThreshold()
