@@ -37,12 +37,12 @@ import (
 func inventoryMixed(tb testing.TB, db *vulndb.Store) inventory.Inventory {
 	ctx := context.Background()
 	var inv inventory.Inventory
-	for _, p := range readDpkgStatus(tb, sharedDir(tb, "fixtures", "pkgdb", "dpkg", "debian-12-app", "status")) {
+	for _, p := range readDpkgStatus(tb, testutil.SharedDir(tb, "fixtures", "pkgdb", "dpkg", "debian-12-app", "status")) {
 		p.Ecosystem = inventory.Debian + ":11"
 		inv.Packages = append(inv.Packages, p)
 	}
 	for _, fx := range []struct{ dir, release string }{{"scalibr", "v3.18"}, {"syft-multiple-2", "v3.16"}} {
-		for _, p := range readAPK(tb, sharedDir(tb, "fixtures", "pkgdb", "apk", fx.dir, "installed")) {
+		for _, p := range readAPK(tb, testutil.SharedDir(tb, "fixtures", "pkgdb", "apk", fx.dir, "installed")) {
 			p.Ecosystem = inventory.Alpine + ":" + fx.release
 			inv.Packages = append(inv.Packages, p)
 		}
@@ -164,7 +164,7 @@ func benchInventories(tb testing.TB, db *vulndb.Store) []struct {
 // what one `sluice scan` pays for matching once the database is open,
 // with no advisory decoded by an earlier iteration. The budget is 100 ms.
 func BenchmarkMatch1000(b *testing.B) {
-	path := buildDBFile(b, sharedDir(b, "vulndata"))
+	path := buildDBFile(b, testutil.SharedDir(b, "vulndata"))
 	ctx := context.Background()
 	db := openStore(b, path)
 	invs := benchInventories(b, db)
@@ -207,7 +207,7 @@ func TestMatch1000(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports all of vulndata")
 	}
-	path := buildDBFile(t, sharedDir(t, "vulndata"))
+	path := buildDBFile(t, testutil.SharedDir(t, "vulndata"))
 	db := openStore(t, path)
 	invs := benchInventories(t, db)
 	db.Close()
@@ -266,7 +266,7 @@ func cpuTime() time.Duration {
 // gives exactly what one worker gives. Small real samples, so it also runs
 // under -race -short.
 func TestParallelMatchesSequential(t *testing.T) {
-	db := buildDB(t, sharedDir(t, "vulndata", "samples"))
+	db := buildDB(t, testutil.SharedDir(t, "vulndata", "samples"))
 	ctx := context.Background()
 	var inv inventory.Inventory
 	for _, part := range []struct{ eco, dbEco, ver string }{

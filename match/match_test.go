@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -13,25 +12,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/finding"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/inventory"
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer"
 	"github.com/sluice-dev/sluice/vulndb/importer/feeds"
 )
-
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 // buildDB imports real feed files into a fresh database and opens it.
 func buildDB(t testing.TB, paths ...string) *vulndb.Store {
@@ -127,10 +113,10 @@ func pairs(fs []finding.Finding) []pr {
 // real secdb. The database has no v3.18 secdb (only edge), so matching falls
 // back to edge and says so in a note.
 func TestAlpine318(t *testing.T) {
-	db := buildDB(t, sharedDir(t, "vulndata", "samples", "alpine-secdb"))
+	db := buildDB(t, testutil.SharedDir(t, "vulndata", "samples", "alpine-secdb"))
 	inv := inventory.Inventory{
 		Distro:   &inventory.Distro{ID: "alpine", VersionID: "3.18.0"},
-		Packages: readAPK(t, sharedDir(t, "fixtures", "pkgdb", "apk", "scalibr", "installed")),
+		Packages: readAPK(t, testutil.SharedDir(t, "fixtures", "pkgdb", "apk", "scalibr", "installed")),
 	}
 	res, err := Match(context.Background(), inv, db, Options{})
 	if err != nil {
@@ -173,10 +159,10 @@ func TestAlpine318(t *testing.T) {
 // 1.35.0-r17 is exactly the CVE-2022-30065 fix, zlib 1.2.12-r3 is past the
 // CVE-2022-37434 fix (1.2.12-r2).
 func TestAlpine316(t *testing.T) {
-	db := buildDB(t, sharedDir(t, "vulndata", "samples", "alpine-secdb"))
+	db := buildDB(t, testutil.SharedDir(t, "vulndata", "samples", "alpine-secdb"))
 	inv := inventory.Inventory{
 		Distro:   &inventory.Distro{ID: "alpine", VersionID: "3.16.2"},
-		Packages: readAPK(t, sharedDir(t, "fixtures", "pkgdb", "apk", "syft-multiple-2", "installed")),
+		Packages: readAPK(t, testutil.SharedDir(t, "fixtures", "pkgdb", "apk", "syft-multiple-2", "installed")),
 	}
 	res, err := Match(context.Background(), inv, db, Options{})
 	if err != nil {
@@ -199,7 +185,7 @@ func TestAlpine316(t *testing.T) {
 // release before an advisory's own fixed version, or exactly the fix —
 // against the real AlmaLinux OSV records (no AlmaLinux rpmdb is available).
 func TestAlmaLinux(t *testing.T) {
-	db := buildDB(t, sharedDir(t, "vulndata", "samples", "osv", "AlmaLinux"))
+	db := buildDB(t, testutil.SharedDir(t, "vulndata", "samples", "osv", "AlmaLinux"))
 	rpm := func(name, ver string) inventory.Package {
 		return inventory.Package{Name: name, Version: ver, Ecosystem: inventory.AlmaLinux, Type: "rpm"}
 	}
@@ -246,10 +232,10 @@ func TestAlmaLinux(t *testing.T) {
 // verbatim excerpts in vulndata/samples (same entries for the packages tested).
 func debianLists(t *testing.T) []string {
 	if testing.Short() {
-		dir := sharedDir(t, "vulndata", "samples", "debian-security-tracker")
+		dir := testutil.SharedDir(t, "vulndata", "samples", "debian-security-tracker")
 		return []string{"debian-list:" + filepath.Join(dir, "DSA-list-excerpt"), "debian-list:" + filepath.Join(dir, "DLA-list-excerpt")}
 	}
-	dir := sharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	dir := testutil.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
 	return []string{filepath.Join(dir, "DSA", "list"), filepath.Join(dir, "DLA", "list")}
 }
 
@@ -310,7 +296,7 @@ func TestLanguageEcosystems(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports the Go, PyPI and crates.io zips")
 	}
-	dir := sharedDir(t, "vulndata", "osv")
+	dir := testutil.SharedDir(t, "vulndata", "osv")
 	db := buildDB(t, filepath.Join(dir, "Go"), filepath.Join(dir, "PyPI"), filepath.Join(dir, "crates.io"))
 	inv := inventory.Inventory{Packages: []inventory.Package{
 		{Name: "golang.org/x/net", Version: "v0.7.0", Ecosystem: inventory.Go, Type: "go-module"},
@@ -448,7 +434,7 @@ func readDpkgStatus(t testing.TB, path string) []inventory.Package {
 // binary packages to source packages and versions (binNMU "+bN" suffixes
 // and epochs as the Source field gives them), then matches the tracker JSON.
 func TestDebianBookwormSourceMapping(t *testing.T) {
-	pkgs := readDpkgStatus(t, sharedDir(t, "fixtures", "pkgdb", "dpkg", "debian-12-app", "status"))
+	pkgs := readDpkgStatus(t, testutil.SharedDir(t, "fixtures", "pkgdb", "dpkg", "debian-12-app", "status"))
 	distro := &inventory.Distro{ID: "debian", VersionID: "12"}
 	ids := map[string]Identity{}
 	for _, p := range pkgs {

@@ -12,6 +12,7 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
 
 // edgeHeader has what real records rarely do: a time before 1970 with
@@ -112,7 +113,7 @@ func TestCodecRoundTrip(t *testing.T) {
 			}
 		}
 	} else {
-		zips, err := filepath.Glob(filepath.Join(sharedDir(t, "vulndata", "osv"), "*", "all.zip"))
+		zips, err := filepath.Glob(filepath.Join(testutil.SharedDir(t, "vulndata", "osv"), "*", "all.zip"))
 		if err != nil || len(zips) == 0 {
 			t.Fatalf("no OSV zips: %v", err)
 		}

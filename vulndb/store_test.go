@@ -6,33 +6,18 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sluice-dev/sluice/internal/testutil"
 )
-
-// sharedDir returns ../shared/<parts> beside the repository, or skips.
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d // a checkout that does not sit beside shared/
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 func loadSamples(t *testing.T, eco string) []Vulnerability {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(sharedDir(t, "vulndata", "samples", "osv", eco), "*.json"))
+	files, err := filepath.Glob(filepath.Join(testutil.SharedDir(t, "vulndata", "samples", "osv", eco), "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no samples for %s: %v", eco, err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -18,27 +17,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sluice-dev/sluice/internal/netguard"
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer/feeds"
 )
 
-func sharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
-
 // goZip packs the real Go OSV samples as an all.zip.
 func goZip(t *testing.T) []byte {
-	files, _ := filepath.Glob(filepath.Join(sharedDir(t, "vulndata", "samples", "osv", "Go"), "*.json"))
+	files, _ := filepath.Glob(filepath.Join(testutil.SharedDir(t, "vulndata", "samples", "osv", "Go"), "*.json"))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, f := range files {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
-	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
 
 // counts returns packages and (package, fixed version, ID) triples.
@@ -28,7 +28,7 @@ func counts(recs []vulndb.Vulnerability) (pkgs, triples int) {
 // TestParseReal parses every real secdb file; the figures are those of the
 // vulndata README (v3.11 main: 175 packages, 1,204 CVE entries).
 func TestParseReal(t *testing.T) {
-	dir := importertest.SharedDir(t, "vulndata", "alpine-secdb")
+	dir := testutil.SharedDir(t, "vulndata", "alpine-secdb")
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 	files = append(files, more...)
@@ -68,7 +68,7 @@ func TestParseReal(t *testing.T) {
 }
 
 func TestParseEdgeSample(t *testing.T) {
-	data, err := os.ReadFile(importertest.SharedDir(t, "vulndata", "samples", "alpine-secdb", "edge-2024-02-08", "main.json"))
+	data, err := os.ReadFile(testutil.SharedDir(t, "vulndata", "samples", "alpine-secdb", "edge-2024-02-08", "main.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

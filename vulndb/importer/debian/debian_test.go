@@ -8,14 +8,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
-	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
 
 // TestParseRealLists parses the whole real DSA, DLA and DTSA lists; the
 // entry counts are those of the vulndata README.
 func TestParseRealLists(t *testing.T) {
-	dir := importertest.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	dir := testutil.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
 	for _, tt := range []struct {
 		name string
 		want int
@@ -40,7 +40,7 @@ func TestParseRealLists(t *testing.T) {
 }
 
 func TestParseListEntry(t *testing.T) {
-	dir := importertest.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
+	dir := testutil.SharedDir(t, "vulndata", "debian-security-tracker", "2023-04-01")
 	data, err := os.ReadFile(filepath.Join(dir, "DSA", "list"))
 	if err != nil {
 		t.Fatal(err)

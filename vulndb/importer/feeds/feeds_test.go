@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
 
@@ -27,7 +28,7 @@ func TestImportEverything(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports all real advisory data")
 	}
-	dir := importertest.SharedDir(t, "vulndata")
+	dir := testutil.SharedDir(t, "vulndata")
 	ctx := context.Background()
 	paths := []string{
 		filepath.Join(dir, "osv"),

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
-	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
 )
 
 func TestConvertRange(t *testing.T) {
@@ -57,7 +57,7 @@ func TestConvertRange(t *testing.T) {
 }
 
 func TestParseSample(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(importertest.SharedDir(t, "vulndata", "samples", "nodejs-security-wg", "npm"), "368.json"))
+	data, err := os.ReadFile(filepath.Join(testutil.SharedDir(t, "vulndata", "samples", "nodejs-security-wg", "npm"), "368.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestParseSample(t *testing.T) {
 
 // TestParseWholeZip converts every npm advisory of the real vuln.zip.
 func TestParseWholeZip(t *testing.T) {
-	zr, err := zip.OpenReader(filepath.Join(importertest.SharedDir(t, "vulndata", "nodejs-security-wg"), "vuln.zip"))
+	zr, err := zip.OpenReader(filepath.Join(testutil.SharedDir(t, "vulndata", "nodejs-security-wg"), "vuln.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sluice-dev/sluice/internal/testutil"
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer"
 	"github.com/sluice-dev/sluice/vulndb/importer/internal/importertest"
@@ -19,7 +20,7 @@ func importAll(t testing.TB, paths ...string) (importer.Stats, *vulndb.Store) {
 }
 
 func TestImportSamples(t *testing.T) {
-	dir := importertest.SharedDir(t, "vulndata", "samples", "osv")
+	dir := testutil.SharedDir(t, "vulndata", "samples", "osv")
 	st, s := importAll(t, dir)
 	want := map[string]int{"osv:AlmaLinux": 8, "osv:Go": 10, "osv:PyPI": 8, "osv:crates.io": 8}
 	if diff := cmp.Diff(want, st.Sources); diff != "" {
@@ -43,7 +44,7 @@ func TestImportAllZips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("imports 13.8k real advisories")
 	}
-	dir := importertest.SharedDir(t, "vulndata", "osv")
+	dir := testutil.SharedDir(t, "vulndata", "osv")
 	st, _ := importAll(t, dir)
 	want := map[string]int{"osv:AlmaLinux": 5637, "osv:Go": 4291, "osv:PyPI": 2661, "osv:crates.io": 1206}
 	if diff := cmp.Diff(want, st.Sources); diff != "" {

@@ -1,36 +1,16 @@
-// Package importertest holds the test helpers the advisory importers share:
-// finding the real advisory data of the shared corpus, and importing files
-// into a fresh database to look at what came out.
+// Package importertest holds the test helper the advisory importers share:
+// importing files into a fresh database to look at what came out. The real
+// advisory data is found with testutil.SharedDir.
 package importertest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/sluice-dev/sluice/vulndb"
 	"github.com/sluice-dev/sluice/vulndb/importer"
 )
-
-// SharedDir returns the path of parts under the shared data directory
-// ($SLUICE_SHARED_DIR, or shared/ beside the checkout), and skips the test
-// when it is not there: real advisory data is too large to check in.
-func SharedDir(t testing.TB, parts ...string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	// This file is vulndb/importer/internal/importertest/importertest.go.
-	base := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "..", "shared")
-	if d := os.Getenv("SLUICE_SHARED_DIR"); d != "" {
-		base = d
-	}
-	p := filepath.Join(append([]string{base}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not available: %v", p, err)
-	}
-	return p
-}
 
 // Import runs importers over paths into a fresh database under t.TempDir,
 // commits it and opens it (closed when the test ends). It returns the
