@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,7 +16,7 @@ import (
 
 	"github.com/sluice-dev/sluice/analysis"
 	"github.com/sluice-dev/sluice/internal/testutil"
-	"github.com/sluice-dev/sluice/inventory"
+	"github.com/sluice-dev/sluice/inventory/dpkg"
 )
 
 var updateDemo = flag.Bool("update-demo", false, "rewrite demo/sbom/app.tar from the shared fixtures")
@@ -27,44 +25,6 @@ var updateDemo = flag.Bool("update-demo", false, "rewrite demo/sbom/app.tar from
 func repoRoot(t testing.TB) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..")
-}
-
-// sharedDir is ../shared beside the checkout (CI), or beside the worktree
-// directory that holds this checkout (developer worktrees).
-func sharedDir(t testing.TB) string {
-	for _, up := range []string{"..", "../.."} {
-		d := filepath.Join(repoRoot(t), up, "shared")
-		if _, err := os.Stat(filepath.Join(d, "fixtures")); err == nil {
-			return d
-		}
-	}
-	return filepath.Join(repoRoot(t), "..", "shared")
-}
-
-// testStatusAnalyzer reads Package/Version stanzas of a dpkg status file. It
-// stands in for the real dpkg cataloger (inventory/dpkg), which is not on
-// this branch, so the command can be tested end to end.
-type testStatusAnalyzer struct{}
-
-func (testStatusAnalyzer) Name() string { return "test-dpkg" }
-func (testStatusAnalyzer) Version() int { return 1 }
-func (testStatusAnalyzer) Wants(p string, _ fs.FileMode, _ int64) bool {
-	return p == "var/lib/dpkg/status"
-}
-func (testStatusAnalyzer) Analyze(_ context.Context, in *analysis.Input) (*analysis.Result, error) {
-	res := &analysis.Result{}
-	sc := bufio.NewScanner(in.Reader())
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), ": ")
-		switch k {
-		case "Package":
-			res.Packages = append(res.Packages, inventory.Package{Name: v, Type: "deb", Ecosystem: inventory.Debian})
-		case "Version":
-			res.Packages[len(res.Packages)-1].Version = v
-		}
-	}
-	return res, sc.Err()
 }
 
 // runSbomCLI runs sluice with the given analyzers in place of the catalogers.
@@ -92,7 +52,7 @@ const elfStub = "\x7fELF\x02\x01\x01\x00" + "\x00\x00\x00\x00\x00\x00\x00\x00" +
 // package owns.
 func demoImage(t testing.TB) v1.Image {
 	t.Helper()
-	fixtures := filepath.Join(sharedDir(t), "fixtures", "pkgdb", "dpkg")
+	fixtures := testutil.SharedDir(t, "fixtures", "pkgdb", "dpkg")
 	read := func(p string) string {
 		b, err := os.ReadFile(filepath.Join(fixtures, p))
 		if err != nil {
@@ -133,7 +93,7 @@ func TestSbomJSON(t *testing.T) {
 	archive := filepath.Join(dir, "app.tar")
 	testutil.WriteDockerArchive(t, archive, map[string]v1.Image{"example.com/app:1.0": img})
 	cache := filepath.Join(dir, "cache")
-	analyzers := []analysis.Analyzer{testStatusAnalyzer{}}
+	analyzers := []analysis.Analyzer{dpkg.New()}
 	stdout, stderr, code := runSbomCLI(t, analyzers, "sbom", "docker-archive:"+archive, "-f", "json", "--cache-dir", cache)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
@@ -182,7 +142,7 @@ func TestSbomTable(t *testing.T) {
 	img := demoImage(t)
 	dir := t.TempDir()
 	testutil.WriteOCILayout(t, dir, map[string]v1.Image{"": img})
-	stdout, stderr, code := runSbomCLI(t, []analysis.Analyzer{testStatusAnalyzer{}}, "sbom", dir, "--no-cache")
+	stdout, stderr, code := runSbomCLI(t, []analysis.Analyzer{dpkg.New()}, "sbom", dir, "--no-cache")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
