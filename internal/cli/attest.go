@@ -179,15 +179,10 @@ func (a *app) scanPredicate(ctx context.Context, image string, img *imageFlags, 
 		return "", nil, usageErrorf("%v", err)
 	}
 	defer s.Close()
-	inv, target, notes, err := a.scanInput(ctx, image, img)
+	res, err := a.scanTarget(ctx, s, image, scanOptions{db: *db, image: *img})
 	if err != nil {
 		return "", nil, err
 	}
-	res, err := scanInventory(ctx, a, s, inv, target, scanOptions{db: *db})
-	if err != nil {
-		return "", nil, err
-	}
-	res.Notes = append(notes, res.Notes...)
 	res.Tool = finding.Tool{Name: "sluice", Version: readBuildInfo().Version}
 	res.Normalize()
 	p.Scanner.URI = "https://github.com/sluice-dev/sluice"

@@ -35,11 +35,7 @@ under that ID and the packages they name, so a missed match can be checked.`,
 				return usageErrorf("%v", err)
 			}
 			defer s.Close()
-			inv, t, _, err := a.scanInput(ctx, target, &o.image)
-			if err != nil {
-				return err
-			}
-			res, err := scanInventory(ctx, a, s, inv, t, o)
+			res, err := a.scanTarget(ctx, s, target, o)
 			if err != nil {
 				return err
 			}

@@ -70,15 +70,10 @@ above it, 2 usage or input error (missing database, unreadable target).`,
 				return usageErrorf("%v", err)
 			}
 			defer s.Close()
-			inv, target, notes, err := a.scanInput(ctx, args[0], &o.image)
+			res, err := a.scanTarget(ctx, s, args[0], o)
 			if err != nil {
 				return err
 			}
-			res, err := scanInventory(ctx, a, s, inv, target, o)
-			if err != nil {
-				return err
-			}
-			res.Notes = append(notes, res.Notes...)
 			return a.writeResult(cmd, &o.out, res)
 		},
 	}
@@ -88,6 +83,21 @@ above it, 2 usage or input error (missing database, unreadable target).`,
 	cmd.Flags().BoolVar(&o.ignoreUnfixed, "ignore-unfixed", false, "leave out vulnerabilities that have no fixed version")
 	cmd.Flags().StringArrayVar(&o.vexFiles, "vex", nil, "OpenVEX document whose not_affected/fixed statements suppress findings (repeatable)")
 	return cmd
+}
+
+// scanTarget reads a target (an image, a directory, an SBOM or inventory
+// file) and matches it: scan, explain and attest --scan share it.
+func (a *app) scanTarget(ctx context.Context, s *vulndb.Store, target string, o scanOptions) (finding.Result, error) {
+	inv, t, notes, err := a.scanInput(ctx, target, &o.image)
+	if err != nil {
+		return finding.Result{}, err
+	}
+	res, err := scanInventory(ctx, a, s, inv, t, o)
+	if err != nil {
+		return finding.Result{}, err
+	}
+	res.Notes = append(notes, res.Notes...)
+	return res, nil
 }
 
 // scanInventory is the hook every target kind ends in: match an inventory
