@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/audit"
-	"github.com/sluice-dev/sluice/secrets"
+	"github.com/sluice-dev/sluice/finding"
 )
 
 // auditOptions are the flags of sluice audit.
@@ -66,20 +67,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			if err != nil {
 				return err
 			}
-			scanner, _, err := a.secretsScanner(&secretsOptions{maxSizeMB: secrets.DefaultMaxFileSize >> 20}, ".", "image", false)
+			scanner, _, err := a.imageSecretsScanner()
 			if err != nil {
 				return err
 			}
-			opts := audit.Options{AllowedRegistries: o.allowedRegistries, MaxAge: time.Duration(o.maxAge), Secrets: scanner}
-			if len(o.requiredLabels) > 0 {
-				opts.RequiredLabels = o.requiredLabels
-			}
-			res, err := audit.Check(ctx, ta.Audit, audit.Rules(), opts)
+			res, err := auditImage(ctx, ta, audit.Options{AllowedRegistries: o.allowedRegistries, RequiredLabels: o.requiredLabels,
+				MaxAge: time.Duration(o.maxAge), Secrets: scanner})
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
-			res.Target = ta.Target
-			res.Notes = append(ta.Notes, res.Notes...)
 			return a.writeResult(cmd, &o.out, res)
 		},
 	}
@@ -125,3 +121,19 @@ func (v *ageValue) Set(s string) error {
 }
 
 func (v *ageValue) Type() string { return "duration" }
+
+// auditImage runs the image checks over what analyzeTarget read, with the
+// target and the read's notes in the result: sluice audit and the image
+// stage of sluice ci share it. An empty RequiredLabels keeps the default set.
+func auditImage(ctx context.Context, ta *targetAnalysis, opts audit.Options) (finding.Result, error) {
+	if len(opts.RequiredLabels) == 0 {
+		opts.RequiredLabels = nil
+	}
+	res, err := audit.Check(ctx, ta.Audit, audit.Rules(), opts)
+	if err != nil {
+		return res, err
+	}
+	res.Target = ta.Target
+	res.Notes = append(ta.Notes, res.Notes...)
+	return res, nil
+}

@@ -523,8 +523,7 @@ type imageOutcome struct {
 // checks. It records the facts the policy judges.
 func (r *ciRun) image(cmd *cobra.Command) func(context.Context) (*finding.Result, error) {
 	return func(ctx context.Context) (*finding.Result, error) {
-		so := &secretsOptions{maxSizeMB: secrets.DefaultMaxFileSize >> 20}
-		scanner, notes, err := r.a.secretsScanner(so, ".", "image", false)
+		scanner, notes, err := r.a.imageSecretsScanner()
 		if err != nil {
 			return nil, err
 		}
@@ -532,18 +531,13 @@ func (r *ciRun) image(cmd *cobra.Command) func(context.Context) (*finding.Result
 		if err != nil {
 			return nil, err
 		}
-		opts := audit.Options{AllowedRegistries: r.cfg.AllowedRegistries, Secrets: scanner}
-		if len(r.cfg.RequiredLabels) > 0 {
-			opts.RequiredLabels = r.cfg.RequiredLabels
-		}
-		res, err := audit.Check(ctx, ta.Audit, audit.Rules(), opts)
+		res, err := auditImage(ctx, ta, audit.Options{AllowedRegistries: r.cfg.AllowedRegistries, RequiredLabels: r.cfg.RequiredLabels, Secrets: scanner})
 		if err != nil {
 			return nil, err
 		}
-		res.Target = ta.Target
 		res.Findings = append(res.Findings, ta.Secrets...)
 		res.Rules = append(res.Rules, scanner.Rules()...)
-		res.Notes = append(append(notes, ta.Notes...), res.Notes...)
+		res.Notes = append(notes, res.Notes...)
 		r.mu.Lock()
 		r.img = &imageOutcome{inventory: ta.Inventory, target: ta.Target}
 		r.facts.Image = imageFacts(ta)

@@ -205,6 +205,13 @@ func (so *secretsOptions) maxFileSize() int64 {
 	return int64(so.maxSizeMB) << 20
 }
 
+// imageSecretsScanner is the scanner for an image's layers and history with
+// the project's rules: .gitleaks.toml and .gitleaksignore of the current
+// directory, the default size limit, secrets redacted.
+func (a *app) imageSecretsScanner() (*secrets.Scanner, []finding.Note, error) {
+	return a.secretsScanner(&secretsOptions{maxSizeMB: secrets.DefaultMaxFileSize >> 20}, ".", "image", false)
+}
+
 // secretsScanner builds the scanner for a target of kind rooted at root: the
 // rules (built-in or a gitleaks config), .gitleaksignore, and the options.
 // sluice secrets and the image stage of sluice ci share it.
