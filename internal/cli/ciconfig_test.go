@@ -14,8 +14,10 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sluice-dev/sluice/config"
 	"github.com/sluice-dev/sluice/dockerfile"
 	"github.com/sluice-dev/sluice/internal/testutil"
+	"github.com/sluice-dev/sluice/report"
 )
 
 // The CI integration files at the repository root and in ci/ are tested the
@@ -48,15 +50,20 @@ func sluiceCommands(lines ...string) [][]string {
 	return out
 }
 
+var (
+	shellWord     = regexp.MustCompile(`"[^"]*"|\S+`)
+	onlyExpansion = regexp.MustCompile(`^\$\{?[A-Za-z_][A-Za-z_0-9]*(\[@\])?\}?$`)
+)
+
 // shellWords splits a command line as the shell would for our files: quotes
 // removed; words that are only a variable expansion ("${image[@]}",
 // $SLUICE_ARGS) dropped, since they expand to optional extra arguments;
 // "$SLUICE_CONFIG" kept as a placeholder value.
 func shellWords(line string) []string {
 	var words []string
-	for _, w := range regexp.MustCompile(`"[^"]*"|\S+`).FindAllString(line, -1) {
+	for _, w := range shellWord.FindAllString(line, -1) {
 		w = strings.Trim(w, `"`)
-		if regexp.MustCompile(`^\$\{?[A-Za-z_][A-Za-z_0-9]*(\[@\])?\}?$`).MatchString(w) && w != "$SLUICE_CONFIG" {
+		if onlyExpansion.MatchString(w) && w != "$SLUICE_CONFIG" {
 			continue
 		}
 		words = append(words, w)
@@ -314,5 +321,16 @@ func TestOwnImageAuditsClean(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "audit", "oci-dir:"+dir, "--no-cache", "--fail-on", "info", "-f", "json")
 	if code != 0 || !strings.Contains(stdout, `"findings": []`) {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestReportKeyFormats: the formats the reports: key accepts (config cannot
+// import report) are exactly the report writers.
+func TestReportKeyFormats(t *testing.T) {
+	got, want := config.ReportFormats(), report.Formats()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("config.ReportFormats() = %v, report.Formats() = %v", got, want)
 	}
 }
